@@ -1,0 +1,107 @@
+"""French texts the assistant says outside grounded answers (one place to review the wording)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from agent.input_text import fold
+
+if TYPE_CHECKING:
+    from agent.flows.base import Flow
+    from retrieval import GlossaryEntry, SourceNote
+
+WELCOME = (
+    "Bonjour, je suis l'Assistant CaRE, au service des référents SSI, RSSI et DSI des "
+    "établissements de santé.\n\n"
+    "Confidentialité : n'envoyez jamais de données de patients. Vos brouillons de dossier sont "
+    "enregistrés sur le serveur de votre établissement ; /supprimer_mes_donnees les efface.\n\n"
+)
+
+EMPTY_QUESTION = "Votre message est vide. Posez votre question en quelques mots, par exemple : « Quels sont les prérequis du domaine 2 de CaRE ? »"
+NO_WORDS = "Je n'ai pas reconnu de mots dans votre message. Posez votre question en toutes lettres, par exemple : « Qu'est-ce que le programme CaRE ? »"
+STALE_BUTTON = "Ce bouton n'est plus valable. Reposez votre question ou tapez /aide."
+ATTACHMENT_OUTSIDE_FLOW = (
+    "J'accepte un fichier uniquement comme fichier de réponses pour un dossier : lancez "
+    "d'abord /fiche_projet ou /lettre_engagement."
+)
+NOTHING_TO_CANCEL = "Il n'y a rien à annuler. Posez une question ou tapez /aide."
+CANCELLED = "C'est annulé. Vos brouillons déjà enregistrés restent disponibles avec /mes_dossiers."
+CONFIRM_ERASE = (
+    "Voulez-vous vraiment effacer toutes vos données (conversations en cours, profil "
+    "d'éligibilité, brouillons de dossier, avis) ? Cette action est définitive."
+)
+ERASED = "Toutes vos données ont été effacées."
+ERASE_CANCELLED = "Rien n'a été effacé."
+RESUMING = "Reprenons le dialogue là où vous l'aviez laissé (tapez /annuler pour l'abandonner)."
+FEEDBACK_THANKS = "Merci pour votre avis : il sert à améliorer les réponses."
+
+
+def too_long(length: int, limit: int) -> str:
+    return (
+        f"Votre message est trop long ({length:,} caractères ; {limit:,} au maximum). "
+        "Reformulez votre question en quelques phrases."
+    ).replace(",", "\u202f")
+
+
+def flow_replaced(previous: str) -> str:
+    return (
+        f"Le dialogue « {previous} » en cours est interrompu ; vos réponses déjà "
+        "enregistrées sont conservées."
+    )
+
+
+def unknown_command(command: str) -> str:
+    return f"Je ne connais pas la commande {command}. Tapez /aide pour la liste des commandes."
+
+
+def help_text(flows: Sequence[Flow]) -> str:
+    lines = [
+        "Ce que je sais faire :",
+        "• répondre à vos questions sur le programme CaRE, la PGSSI-S et les instructions "
+        "ministérielles, avec les sources datées (posez simplement votre question) ;",
+    ]
+    lines += [f"• {flow.command} — {flow.description}" for flow in flows]
+    lines += [
+        "• /sources — les sources de ma base de connaissances ;",
+        "• /glossaire [terme] — les sigles (PCA, PCRA, RIE…) ;",
+        "• /annuler — interrompre le dialogue en cours ;",
+        "• /supprimer_mes_donnees — effacer vos données.",
+        "",
+        "Je réponds uniquement à partir de sources vérifiées et je le dis quand je ne sais pas.",
+    ]
+    return "\n".join(lines)
+
+
+def sources_list(notes: Iterable[SourceNote]) -> str:
+    lines = ["Sources de la base de connaissances :"]
+    for note in sorted(notes, key=lambda n: n.title):
+        flag = " (à confirmer)" if note.status == "a_confirmer" else ""
+        secondary = " — source secondaire" if note.confidence == "secondaire" else ""
+        published = note.published.isoformat() if note.published else "date inconnue"
+        lines.append(
+            f"• {note.title} ({published}, vérifiée le {note.checked.isoformat()})"
+            f"{secondary}{flag}"
+        )
+    return "\n".join(lines)
+
+
+def glossary_text(entries: Sequence[GlossaryEntry], term: str) -> str:
+    if not term:
+        names = ", ".join(sorted({entry.term for entry in entries}, key=fold))
+        return f"Glossaire ({len(entries)} termes). Tapez /glossaire SIGLE, par exemple /glossaire PCRA.\n{names}"
+    wanted = fold(term)
+    matches = [
+        entry
+        for entry in entries
+        if fold(entry.term) == wanted or wanted in (fold(s) for s in entry.synonyms)
+    ] or [entry for entry in entries if wanted in fold(entry.term) or wanted in fold(entry.expansion)]
+    if not matches:
+        return f"Je ne trouve pas « {term} » dans le glossaire. Tapez /glossaire pour la liste."
+    return "\n\n".join(
+        f"{entry.term} — {entry.expansion}\n{entry.definition}" for entry in matches[:5]
+    )
+
+
+def cited_excerpts(text: str) -> str:
+    return f"Extraits cités :\n\n{text}" if text else STALE_BUTTON

@@ -1,0 +1,81 @@
+"""``care-bot chat``: a terminal conversation, the channel Telegram mirrors."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent.turns import Attachment, ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
+from bot.cli.common import console, index_progress, services, setup
+
+PROMPT = "vous> "
+
+
+def render(replies: list[Reply], out_dir: Path) -> list[Option]:
+    """Print replies; return the options of the last choice so the user can answer by number."""
+    options: list[Option] = []
+    for reply in replies:
+        if isinstance(reply, TextReply):
+            console.print(reply.text, markup=False)
+            options = []
+        elif isinstance(reply, ChoiceReply):
+            console.print(reply.question, markup=False)
+            for number, option in enumerate(reply.options, start=1):
+                console.print(f"  {number}. {option.label}", markup=False)
+            options = list(reply.options)
+        elif isinstance(reply, DocumentReply):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            target = out_dir / reply.filename
+            target.write_bytes(reply.content)
+            console.print(f"Document enregistré : {target}", markup=False)
+            if reply.caption:
+                console.print(reply.caption, markup=False)
+        console.print()
+    return options
+
+
+def to_turn(user_id: str, line: str, options: list[Option]) -> Turn:
+    stripped = line.strip()
+    if stripped.isdigit() and options and 1 <= int(stripped) <= len(options):
+        return Turn(user_id, text=options[int(stripped) - 1].label,
+                    action=options[int(stripped) - 1].action)
+    if stripped.startswith("@") and Path(stripped[1:]).is_file():
+        path = Path(stripped[1:])
+        return Turn(user_id, attachment=Attachment(path.name, path.read_bytes()))
+    return Turn(user_id, text=line)
+
+
+def chat(
+    user: Annotated[str, typer.Option(help="Identifiant de l'utilisateur (session).")] = "",
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", help="Dossier où enregistrer les documents produits.")
+    ] = Path("."),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Conversation dans le terminal (questions, /eligibilite, /fiche_projet…)."""
+    settings = setup(verbose)
+    svc = services(settings, index_progress)
+    user_id = f"cli:{user or getpass.getuser()}"
+    interactive = sys.stdin.isatty()
+    if interactive:
+        console.print("Assistant CaRE — tapez votre question, /aide, ou Ctrl-D pour quitter.\n")
+    options = render(svc.assistant.resume(user_id), out_dir)
+    while True:
+        try:
+            line = input(PROMPT if interactive else "")
+        except EOFError:
+            break
+        if not line.strip():
+            continue
+        if line.strip() in {"/quitter", "/exit", "/quit"}:
+            break
+        options = render(svc.assistant.handle(to_turn(user_id, line, options)), out_dir)
+    svc.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("chat")(chat)
