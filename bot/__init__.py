@@ -1,0 +1,1 @@
+"""How people reach the assistant: terminal, CLI, Telegram; settings and composition root."""
