@@ -1,0 +1,98 @@
+"""One contract test suite run against every Store implementation (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+from agent.store import Draft, Store, new_id, now_iso
+from agent.turns import Session
+
+
+class StoreContract:
+    """Subclasses provide a ``store`` fixture returning a fresh, empty Store."""
+
+    def test_unknown_user_gets_an_empty_session(self, store: Store) -> None:
+        session = store.load_session("u:1")
+        assert session.user_id == "u:1"
+        assert session.flow is None and session.flow_state == {} and session.history == []
+
+    def test_session_round_trip_keeps_unicode_and_nesting(self, store: Store) -> None:
+        session = Session("u:1", flow="eligibilite",
+                          flow_state={"step": 3, "answers": {"nom": "Hôpital 🏥 «test»"}},
+                          history=[{"q": "Qu'est-ce que CaRE ?", "a": "…"}],
+                          profile={"categorie": "ght"})
+        store.save_session(session)
+        loaded = store.load_session("u:1")
+        assert loaded.flow == "eligibilite"
+        assert loaded.flow_state == {"step": 3, "answers": {"nom": "Hôpital 🏥 «test»"}}
+        assert loaded.history[0]["q"] == "Qu'est-ce que CaRE ?"
+        assert loaded.profile == {"categorie": "ght"}
+        assert loaded.version >= 1
+
+    def test_saving_twice_bumps_version(self, store: Store) -> None:
+        session = store.load_session("u:2")
+        store.save_session(session)
+        first = store.load_session("u:2").version
+        store.save_session(store.load_session("u:2"))
+        assert store.load_session("u:2").version == first + 1
+
+    def test_drafts_are_scoped_to_their_user(self, store: Store) -> None:
+        draft = Draft(new_id(), "u:1", "fiche_projet", "Projet PCA", {"titre": "Projet PCA"},
+                      now_iso(), now_iso())
+        store.save_draft(draft)
+        assert store.get_draft("u:1", draft.draft_id) == draft
+        assert store.get_draft("u:2", draft.draft_id) is None
+        assert store.list_drafts("u:2") == []
+        assert not store.delete_draft("u:2", draft.draft_id)
+        assert store.delete_draft("u:1", draft.draft_id)
+        assert store.list_drafts("u:1") == []
+
+    def test_draft_update_keeps_creation_date(self, store: Store) -> None:
+        draft = Draft("d1", "u:1", "fiche_projet", "A", {"titre": "A"}, "2026-01-01T00:00:00",
+                      "2026-01-01T00:00:00")
+        store.save_draft(draft)
+        store.save_draft(Draft("d1", "u:1", "fiche_projet", "B", {"titre": "B"},
+                               "2026-02-02T00:00:00", "2026-02-02T00:00:00"))
+        loaded = store.get_draft("u:1", "d1")
+        assert loaded is not None
+        assert loaded.title == "B" and loaded.answers == {"titre": "B"}
+        assert loaded.created == "2026-01-01T00:00:00"
+
+    def test_delete_user_data_erases_sessions_drafts_feedback(self, store: Store) -> None:
+        store.save_session(Session("u:1", flow="x"))
+        store.save_draft(Draft("d1", "u:1", "fiche_projet", "A", {}, now_iso(), now_iso()))
+        store.add_feedback("u:1", "q", "a", ["programme-care"])
+        store.save_session(Session("u:2", flow="y"))
+        store.delete_user_data("u:1")
+        assert store.load_session("u:1").flow is None
+        assert store.list_drafts("u:1") == []
+        assert all(f.user_id != "u:1" for f in store.list_feedback())
+        assert store.load_session("u:2").flow == "y"
+
+    def test_users_and_statuses(self, store: Store) -> None:
+        assert store.get_user("tg:1") is None
+        store.set_user("tg:1", "pending", "Alice")
+        store.set_user("tg:1", "allowed")
+        user = store.get_user("tg:1")
+        assert user is not None and user.status == "allowed" and user.display_name == "Alice"
+        assert [u.user_id for u in store.list_users()] == ["tg:1"]
+
+    def test_feedback_rating_only_by_its_author(self, store: Store) -> None:
+        feedback_id = store.add_feedback("u:1", "question", "réponse", ["a", "b"])
+        assert not store.rate_feedback(feedback_id, "u:2", 1)
+        assert store.rate_feedback(feedback_id, "u:1", -1)
+        (entry,) = store.list_feedback()
+        assert entry.rating == -1 and entry.sources == ["a", "b"]
+
+    def test_concurrent_writes_lose_nothing(self, store: Store) -> None:
+        def write(worker: int) -> None:
+            for n in range(20):
+                store.save_draft(Draft(f"d{worker}-{n}", "u:1", "fiche_projet", "t", {"n": n},
+                                       now_iso(), now_iso()))
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(store.list_drafts("u:1")) == 80

@@ -1,0 +1,120 @@
+"""`care-bot` end to end through the real entry point, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    data_dir = tmp_path_factory.mktemp("cli-data")
+    return {**os.environ, "CARE_DATA_DIR": str(data_dir), "CARE_EMBEDDINGS": "none"}
+
+
+def care_bot(env: dict[str, str], *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env, cwd=ROOT, input=stdin.decode() if stdin else None,
+        capture_output=True, text=True, timeout=240,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_index_prints_counts_and_timing(env: dict[str, str]) -> None:
+    result = care_bot(env, "index")
+    assert result.returncode == 0, result.stderr
+    assert "Index à jour" in result.stdout and "extraits" in result.stdout
+
+
+def test_ask_json_shape(env: dict[str, str]) -> None:
+    result = care_bot(env, "ask", "--json", "Quelles sont les 7 actions de l'instruction DNS/2025/12 ?")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) >= {"question", "answer", "found", "mode", "as_of", "sources"}
+    assert payload["found"] is True and payload["mode"] == "extractive"
+    first = payload["sources"][0]
+    assert set(first) == {"id", "title", "section", "url", "published", "checked", "status",
+                          "confidence", "score", "text"}
+    assert first["id"] == "instruction-dns-2025-12"
+    scores = [s["score"] for s in payload["sources"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_human_output(env: dict[str, str]) -> None:
+    result = care_bot(env, "ask", "Qu'est-ce que la PGSSI-S ?")
+    assert result.returncode == 0
+    assert "Sources :" in result.stdout and "Informations vérifiées au" in result.stdout
+
+
+def test_ask_file_json_lines_with_bad_lines(env: dict[str, str], tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_bytes(
+        "Qu'est-ce que le programme CaRE ?\n".encode()
+        + b"\xff\xfe invalid utf-8 \xc3\x28\n"
+        + "🙂🙂\n".encode()
+        + "Quelle est la météo à Brest demain ?\n".encode()
+    )
+    result = care_bot(env, "ask", "--json", "--file", str(questions))
+    assert result.returncode == 2  # an unreadable line is an input error, reported
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 4
+    assert lines[0]["found"] is True
+    assert "UTF-8" in lines[1]["error"] and "Ligne 2" in lines[1]["error"]
+    assert lines[2]["found"] is False and "mots" in lines[2]["answer"]
+    assert lines[3]["found"] is False
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "vide"), ("   ", "vide"), ("x" * 20_000, "trop long"), ("🔥🔥", "mots")],
+)
+def test_ask_bad_input_is_a_usage_error(env: dict[str, str], question: str, message: str) -> None:
+    result = care_bot(env, "ask", question)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_usage_errors_exit_2(env: dict[str, str]) -> None:
+    assert care_bot(env, "ask").returncode == 2
+    assert care_bot(env, "nonexistent-command").returncode == 2
+
+
+def test_sources_lists_every_note(env: dict[str, str]) -> None:
+    result = care_bot(env, "sources", "--json")
+    assert result.returncode == 0
+    notes = json.loads(result.stdout)
+    assert len(notes) >= 25
+    assert {"instruction-dns-2025-12", "pgssi-s"} <= {n["id"] for n in notes}
+
+
+def test_help_everywhere(env: dict[str, str]) -> None:
+    for command in ([], ["ask"], ["chat"], ["sources"], ["index"], ["eval"]):
+        result = care_bot(env, *command, "--help")
+        assert result.returncode == 0, command
+
+
+def test_chat_answers_in_the_terminal(env: dict[str, str]) -> None:
+    result = care_bot(env, "chat", "--user", "test", stdin="/aide\nQu'est-ce que le RIE ?\n".encode())
+    assert result.returncode == 0, result.stderr
+    assert "Ce que je sais faire" in result.stdout
+    assert "Sources :" in result.stdout
+
+
+def test_malformed_knowledge_file_is_reported_with_file_and_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    subprocess.run(["cp", "-r", str(ROOT / "knowledge"), str(knowledge)], check=True)
+    (knowledge / "sources" / "broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\n")
+    result = care_bot({**env, "CARE_KNOWLEDGE_DIR": str(knowledge)}, "index")
+    assert result.returncode == 3
+    assert "broken.md" in result.stderr
