@@ -1,0 +1,137 @@
+"""Data crossing the package border: notes, chunks, citations, passages, search results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+UNCERTAIN_MARKER = "(à confirmer)"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage comes from: the source note and the section inside it."""
+
+    source_id: str
+    title: str
+    section: str
+    url: str
+    kind: str
+    published: date | None
+    checked: date
+    status: str
+    confidence: str
+
+    @property
+    def uncertain(self) -> bool:
+        """True when the answer built on this passage must say "(à confirmer)"."""
+        return (
+            self.status == "a_confirmer"
+            or self.confidence == "secondaire"
+            or self.section.rstrip().endswith(UNCERTAIN_MARKER)
+        )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One chunk returned by a search, with its citation and its fused score (higher is better)."""
+
+    chunk_id: str
+    text: str
+    citation: Citation
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Passages in rank order; ``found`` is False when nothing is reliable enough to answer.
+
+    When ``found`` is False the passages (possibly empty) are the closest matches, for logs and
+    "see also" links only: never build an answer on them.
+    """
+
+    query: str
+    passages: tuple[Passage, ...]
+    found: bool
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """The front matter of one ``knowledge/sources/*.md`` file."""
+
+    id: str
+    title: str
+    kind: str
+    publisher: str
+    reference: str
+    url: str
+    published: date | None
+    checked: date
+    status: str
+    confidence: str
+    path: Path
+
+    def citation(self, section: str) -> Citation:
+        return Citation(
+            source_id=self.id,
+            title=self.title,
+            section=section,
+            url=self.url,
+            kind=self.kind,
+            published=self.published,
+            checked=self.checked,
+            status=self.status,
+            confidence=self.confidence,
+        )
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """An acronym or term of ``knowledge/glossary.yaml``."""
+
+    term: str
+    expansion: str
+    synonyms: tuple[str, ...]
+    definition: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A curated question of ``knowledge/faq.yaml``."""
+
+    id: str
+    question: str
+    paraphrases: tuple[str, ...]
+    answer: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One searchable unit: a note section, a FAQ entry or a glossary definition.
+
+    ``text`` is what answers quote; ``heading`` (title and section path) is indexed with it.
+    ``origin`` is ``"section"``, ``"faq"`` or ``"glossary"``.
+    """
+
+    chunk_id: str
+    text: str
+    heading: str
+    citation: Citation
+    origin: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What a build or refresh did."""
+
+    files: int
+    chunks: int
+    added: int
+    updated: int
+    removed: int
+    seconds: float
+    embedder: str

@@ -1,0 +1,182 @@
+"""One ``knowledge/sources/*.md`` file → its SourceNote and its chunks (one per section).
+
+The front matter is validated field by field; every error names the file, the line and the reason.
+The introduction (text before the first heading) becomes a chunk whose section is the note title;
+each ``##`` / ``###`` section becomes a chunk whose section is its heading path ("H2 > H3").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from retrieval.chunk_ids import chunk_hash, unique_id
+from retrieval.errors import KnowledgeFileError
+from retrieval.models import Chunk, SourceNote
+from retrieval.yaml_lines import LinedDict, load_yaml
+
+KINDS = frozenset(
+    [
+        "instruction",
+        "arrete",
+        "decret",
+        "guide",
+        "faq",
+        "referentiel",
+        "programme",
+        "rapport",
+        "communique",
+        "article",
+    ]
+)
+STATUSES = frozenset({"en_vigueur", "historique", "abroge", "a_confirmer"})
+CONFIDENCES = frozenset({"officiel", "secondaire"})
+REQUIRED = ("id", "title", "kind", "publisher", "url", "published", "checked", "status")
+REQUIRED_ALL = (*REQUIRED, "confidence")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+SECTION_SEPARATOR = " > "
+
+
+def parse_source_note(path: Path) -> tuple[SourceNote, list[Chunk]]:
+    """Read, validate and chunk one source note."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise KnowledgeFileError(path, None, f"le fichier n'est pas en UTF-8 ({exc})") from exc
+    except OSError as exc:
+        raise KnowledgeFileError(path, None, f"lecture impossible ({exc})") from exc
+    lines = text.splitlines()
+    meta, body_start = _front_matter(path, lines)
+    note = _note_from_meta(path, meta)
+    chunks = _chunks(path, note, lines, body_start)
+    if not chunks:
+        raise KnowledgeFileError(path, body_start + 1, "la note ne contient aucun texte")
+    return note, chunks
+
+
+def _front_matter(path: Path, lines: list[str]) -> tuple[LinedDict, int]:
+    if not lines or lines[0].strip() != "---":
+        raise KnowledgeFileError(path, 1, "en-tête YAML absent : la première ligne doit être ---")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise KnowledgeFileError(path, 1, "en-tête YAML non fermé : ligne --- manquante")
+    data = load_yaml("\n".join(lines[1:index]), path, first_line=2)
+    if not isinstance(data, LinedDict):
+        raise KnowledgeFileError(path, 2, "l'en-tête YAML doit être une table clé: valeur")
+    data.line = index + 1  # a missing field is reported on the closing line
+    return data, index + 1
+
+
+def _note_from_meta(path: Path, meta: LinedDict) -> SourceNote:
+    for key in REQUIRED_ALL:
+        if key not in meta:
+            raise KnowledgeFileError(path, meta.line, f"champ obligatoire manquant : {key}")
+    note_id = _text(path, meta, "id")
+    if not _ID_RE.match(note_id):
+        raise KnowledgeFileError(path, meta.line_of("id"), f"id invalide {note_id!r} ([a-z0-9-])")
+    if note_id != path.stem:
+        raise KnowledgeFileError(
+            path, meta.line_of("id"), f"l'id {note_id!r} ne correspond pas au nom du fichier"
+        )
+    url = _text(path, meta, "url")
+    if not url.startswith(("https://", "http://")):
+        raise KnowledgeFileError(path, meta.line_of("url"), f"url invalide {url!r}")
+    published = meta["published"]
+    return SourceNote(
+        id=note_id,
+        title=_text(path, meta, "title"),
+        kind=_choice(path, meta, "kind", KINDS),
+        publisher=_text(path, meta, "publisher"),
+        reference=str(meta.get("reference") or ""),
+        url=url,
+        published=None if published is None else parse_date(path, meta, "published"),
+        checked=parse_date(path, meta, "checked"),
+        status=_choice(path, meta, "status", STATUSES),
+        confidence=_choice(path, meta, "confidence", CONFIDENCES),
+        path=path,
+    )
+
+
+def _text(path: Path, meta: LinedDict, key: str) -> str:
+    value = meta.get(key)
+    if not isinstance(value, str | int | float) or not str(value).strip():
+        raise KnowledgeFileError(path, meta.line_of(key), f"{key} doit être un texte non vide")
+    return str(value).strip()
+
+
+def _choice(path: Path, meta: LinedDict, key: str, allowed: frozenset[str]) -> str:
+    value = _text(path, meta, key)
+    if value not in allowed:
+        expected = ", ".join(sorted(allowed))
+        raise KnowledgeFileError(
+            path, meta.line_of(key), f"{key} inconnu {value!r} (attendu : {expected})"
+        )
+    return value
+
+
+def parse_date(path: Path, data: LinedDict, key: str) -> date:
+    """A YAML date or an ISO ``YYYY-MM-DD`` string; anything else is an error with its line."""
+    value: Any = data.get(key)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise KnowledgeFileError(
+        path, data.line_of(key), f"{key} : date illisible {value!r} (attendu AAAA-MM-JJ)"
+    )
+
+
+def _chunks(path: Path, note: SourceNote, lines: list[str], body_start: int) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    used: set[str] = set()
+    trail: list[tuple[int, str]] = []  # (level, heading) of the enclosing headings
+    section = note.title
+    buffer: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        body = "\n".join(buffer).strip()
+        buffer.clear()
+        if body:
+            chunk_id = unique_id(note.id, section if trail else "intro", used)
+            chunks.append(_section_chunk(note, chunk_id, section, body))
+
+    for number, line in enumerate(lines[body_start:], start=body_start + 1):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING_RE.match(line)
+        if match is None or len(match.group(1)) > 3:
+            buffer.append(line)
+            continue
+        level, heading = len(match.group(1)), match.group(2).strip()
+        if not heading:
+            raise KnowledgeFileError(path, number, "titre de section vide")
+        flush()
+        trail = [(lvl, head) for lvl, head in trail if lvl < level] + [(level, heading)]
+        section = SECTION_SEPARATOR.join(head for lvl, head in trail if lvl > 1) or heading
+    flush()
+    return chunks
+
+
+def _section_chunk(note: SourceNote, chunk_id: str, section: str, body: str) -> Chunk:
+    citation = note.citation(section)
+    heading = section if section != note.title else ""
+    return Chunk(
+        chunk_id=chunk_id,
+        text=body,
+        heading=heading,
+        citation=citation,
+        origin="section",
+        content_hash=chunk_hash(chunk_id, body, heading, citation, "section"),
+    )

