@@ -1,0 +1,90 @@
+"""Plain French text of a report, shared by the terminal and the agent (no markup)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eligibility.report import Deadline, EligibilityReport, Obligation, Verdict
+from eligibility.values import fr_date
+from eligibility.vocabulary import (
+    OBLIGATION_STATUS_LABELS,
+    VERDICT_LABELS,
+    WINDOW_KIND_LABELS,
+    WINDOW_LABELS,
+)
+
+_MARKS = {"applicable": "☐", "non_applicable": "–", "a_confirmer": "?"}
+
+
+def report_heading(report: EligibilityReport) -> str:
+    return (
+        f"Éligibilité aux financements CaRE au {fr_date(report.as_of)} "
+        f"(règles version {report.rules_version})."
+    )
+
+
+def verdict_line(verdict: Verdict) -> str:
+    window = WINDOW_LABELS[verdict.window]
+    kind = WINDOW_KIND_LABELS["candidature"]
+    return f"Verdict : {VERDICT_LABELS[verdict.verdict]} · {kind} : {window}"
+
+
+def deadline_line(deadline: Deadline) -> str:
+    opens = fr_date(deadline.opens) if deadline.opens else ""
+    closes = fr_date(deadline.closes) if deadline.closes else ""
+    if opens and closes:
+        span = f"du {opens} au {closes}"
+    elif opens:
+        span = f"à partir du {opens}, clôture non connue"
+    elif closes:
+        span = f"jusqu'au {closes}"
+    else:
+        span = "dates non connues"
+    flag = " (à confirmer)" if deadline.certainty == "a_confirmer" else ""
+    label = deadline.label[:1].upper() + deadline.label[1:]
+    return f"{label} : {span}{flag} — {WINDOW_LABELS[deadline.status]}"
+
+
+def verdict_text(verdict: Verdict, cite: Callable[[int, str], str] | None = None) -> str:
+    """The block for one dispositif; ``cite(number, source_id)`` renders a source line."""
+    cite = cite or (lambda number, source_id: f"[{number}] {source_id}")
+    lines = [verdict.title, verdict_line(verdict), "", "Pourquoi :"]
+    lines += [f"• {reason}" for reason in verdict.reasons]
+    if verdict.missing:
+        lines += ["", "À faire :"]
+        lines += [f"• {m.item} — {m.action}" for m in verdict.missing]
+    if verdict.deadlines:
+        lines += ["", "Calendrier :"]
+        lines += [f"• {deadline_line(d)}" for d in verdict.deadlines]
+    if verdict.sources:
+        lines += ["", "Sources :"]
+        lines += [cite(n, s) for n, s in enumerate(verdict.sources, start=1)]
+    return "\n".join(lines)
+
+
+def obligation_line(obligation: Obligation) -> str:
+    mark = _MARKS[obligation.status]
+    status = ""
+    if obligation.status != "applicable":
+        status = f" ({OBLIGATION_STATUS_LABELS[obligation.status]})"
+    deadline = f" Échéance : {obligation.deadline}" if obligation.deadline else ""
+    return f"{mark} {obligation.title}{status} — {obligation.what}{deadline}"
+
+
+def obligations_text(report: EligibilityReport) -> str:
+    if not report.obligations:
+        return ""
+    lines = ["Obligations, indépendantes de tout financement :"]
+    if report.obligations_intro:
+        lines.append(report.obligations_intro)
+    lines += [obligation_line(o) for o in report.obligations]
+    return "\n".join(lines)
+
+
+def report_text(report: EligibilityReport) -> str:
+    """The whole report as one text (terminal without colours, logs, tests)."""
+    blocks = [report_heading(report)]
+    blocks += [verdict_text(v) for v in report.results]
+    if report.obligations:
+        blocks.append(obligations_text(report))
+    return "\n\n".join(blocks)
