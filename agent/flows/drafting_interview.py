@@ -1,0 +1,327 @@
+"""The question/answer steps of a drafting interview, on one draft.
+
+Each accepted answer is checked with the drafting validators (including the rules that span
+fields: milestone order, dispositif window, budget), then saved at once in the store.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from agent.flows import drafting_texts as texts
+from agent.flows.base import FlowContext, FlowStep
+from agent.flows.drafting_walk import (
+    Question,
+    looks_like_question,
+    meta,
+    next_question,
+    question_at,
+    resolve_field,
+)
+from agent.store import Draft, now_iso
+from agent.turns import Attachment, ChoiceReply, DocumentReply, Option, Reply, TextReply
+from drafting import (
+    Answers,
+    AnswersFileError,
+    AnswersRejected,
+    DossierDrafter,
+    DraftingError,
+    Format,
+    InvalidValue,
+    delete_path,
+    fold,
+    get_path,
+    is_missing,
+    load_answers,
+    parse_field,
+    parse_format,
+    public_answers,
+    set_path,
+)
+
+GENERATE = re.compile(r"^(generer|terminer|exporter)(?: (?:en |au format )?(\S+))?$")
+_GENERATE_OPTIONS = (
+    Option("Générer (Word)", "dr:gen:docx"),
+    Option("Générer (ODT)", "dr:gen:odt"),
+    Option("Générer (Markdown)", "dr:gen:md"),
+    Option("Aperçu", "dr:preview"),
+)
+_OFFER_OPTIONS = (
+    Option("Oui, les reprendre", "dr:offer:yes"),
+    Option("Non, saisir les miens", "dr:offer:no"),
+)
+
+
+@dataclass
+class Work:
+    """One turn on one draft: the flow context, the navigation state, the draft, its answers
+    (a working copy, saved with ``Interview.save``)."""
+
+    ctx: FlowContext
+    state: dict[str, Any]
+    draft: Draft
+    answers: Answers
+
+
+class Interview:
+    def __init__(self, drafter: DossierDrafter, doc_type: str) -> None:
+        self.drafter = drafter
+        self.doc_type = doc_type
+        self.spec = drafter.spec(doc_type)
+
+    # -- store -----------------------------------------------------------------------------
+    def title(self, answers: Answers) -> str:
+        title = answers.get("titre")
+        return title if isinstance(title, str) and title else f"{self.spec.title} (sans titre)"
+
+    def save(self, work: Work) -> None:
+        draft = work.draft
+        work.draft = Draft(
+            draft.draft_id,
+            draft.user_id,
+            draft.doc_type,
+            self.title(work.answers),
+            work.answers,
+            draft.created,
+            now_iso(),
+        )
+        work.ctx.store.save_draft(work.draft)
+
+    # -- asking ------------------------------------------------------------------------------
+    @staticmethod
+    def dispositif(answers: Answers) -> str | None:
+        value = answers.get("dispositif")
+        return value if isinstance(value, str) else None
+
+    def pending(self, state: dict[str, Any], answers: Answers) -> Question | None:
+        if state.get("current"):
+            question = question_at(self.spec, state["current"])
+            if question is not None:
+                return question
+            state.pop("current")
+        objectives = self.drafter.knowledge.objectives.for_dispositif(self.dispositif(answers))
+        if state.get("focus"):  # a list reopened with « modifier <liste> »
+            question = next_question(self.spec, answers, bool(objectives), only=state["focus"])
+            if question is not None:
+                return question
+            state.pop("focus")
+        return next_question(self.spec, answers, bool(objectives))
+
+    def ask(self, state: dict[str, Any], answers: Answers) -> list[Reply]:
+        question = self.pending(state, answers)
+        if question is None:
+            return [ChoiceReply(texts.ALL_DONE, _GENERATE_OPTIONS)]
+        dispositif = self.dispositif(answers)
+        if question.kind == "offer":
+            objectives = self.drafter.knowledge.objectives.for_dispositif(dispositif)
+            text = texts.offer_text(question.field, dispositif or "", objectives)
+            return [ChoiceReply(text, _OFFER_OPTIONS)]
+        asked = [f for f in self.spec.fields_for(dispositif) if f.ask]
+        anchor = question.parent or question.field
+        position = f"[{asked.index(anchor) + 1}/{len(asked)}] " if anchor in asked else ""
+        commitments = self.drafter.knowledge.commitments.for_dispositif(dispositif)
+        current = get_path(answers, question.path)
+        text = texts.question_text(question, current, commitments, position)
+        options = [Option(o.label, f"dr:opt:{o.value}") for o in question.field.options]
+        if question.field.type == "multi_choice":
+            options.append(Option("Tous les engagements", "dr:opt:tous"))
+        if question.new_item:
+            options.append(Option("Terminé", "dr:done"))
+        elif not question.field.required:
+            options.append(Option("Passer", "dr:pass"))
+        if options:
+            return [ChoiceReply(text, tuple(options))]
+        return [TextReply(text, kind="question")]
+
+    def retry(self, work: Work, message: str) -> FlowStep:
+        return FlowStep([TextReply(message, kind="error"), *self.ask(work.state, work.answers)])
+
+    # -- answering ---------------------------------------------------------------------------
+    def reply(self, work: Work, action: str, text: str) -> FlowStep:
+        question = self.pending(work.state, work.answers)
+        word = fold(text)
+        if question is None:
+            fmt = parse_format(word)
+            if fmt is not None:
+                return self.generate(work, fmt)
+            if looks_like_question(text, free_text=False):
+                return FlowStep(not_an_answer=True)
+            return self.retry(work, texts.CHOOSE_OPTION)
+        if question.kind == "offer":
+            return self.offer(work, action, text)
+        if action == "dr:pass" or word == "passer":
+            return self.skip(work, question)
+        walking = not work.state.get("current")  # not while editing one value (« modifier »)
+        if question.parent and walking and (action == "dr:done" or word in ("termine", "fini")):
+            return self.close_list(work, question)
+        raw = action.removeprefix("dr:opt:") if action.startswith("dr:opt:") else text
+        choices = question.field.options
+        if choices and raw.strip().isdigit() and 1 <= int(raw) <= len(choices):
+            raw = choices[int(raw) - 1].value  # "2" typed for the second button
+        return self.answer(work, question, raw, pressed=bool(action))
+
+    def answer(self, work: Work, question: Question, raw: str, *, pressed: bool) -> FlowStep:
+        free_text = question.field.type in ("text", "long_text")
+        if not pressed and looks_like_question(raw, free_text=free_text):
+            return FlowStep(not_an_answer=True)
+        offered = self.drafter.knowledge.commitments.for_dispositif(self.dispositif(work.answers))
+        try:
+            value = parse_field(question.field, raw, commitments=offered)
+        except InvalidValue as exc:
+            return self.retry(work, texts.invalid_answer(question.label, exc.reason))
+        if is_missing(value):
+            return self.retry(work, texts.invalid_answer(question.label, "la réponse est vide."))
+        candidate = copy.deepcopy(work.answers)
+        set_path(candidate, question.path, value)
+        report = self.drafter.validate(self.doc_type, public_answers(candidate))
+        scope = {question.path, question.parent.key if question.parent else question.path}
+        own = [p for p in report.invalid if p.field in scope]
+        if own:
+            return self.retry(work, "\n".join(p.message for p in own))
+        info = meta(candidate)
+        if question.path in info["skipped"]:
+            info["skipped"].remove(question.path)
+        work.answers = candidate
+        return self.advance(work, question)
+
+    def advance(
+        self, work: Work, question: Question, note: str = "", *, remember: bool = True
+    ) -> FlowStep:
+        self.save(work)
+        if remember:  # « retour » comes back to it
+            work.state["back"] = [*work.state.get("back", []), question.path][-50:]
+        work.state.pop("current", None)
+        replies: list[Reply] = [TextReply(note)] if note else []
+        return FlowStep([*replies, *self.ask(work.state, work.answers)])
+
+    def skip(self, work: Work, question: Question) -> FlowStep:
+        if question.field.required or question.new_item:
+            return self.retry(work, texts.REQUIRED_NO_SKIP)
+        info = meta(work.answers)
+        if question.path not in info["skipped"]:
+            info["skipped"].append(question.path)
+        return self.advance(work, question)
+
+    def close_list(self, work: Work, question: Question) -> FlowStep:
+        parent = question.parent
+        assert parent is not None and question.index is not None
+        notes = []
+        if not question.new_item:  # an item left half-way is dropped
+            delete_path(work.answers, f"{parent.key}[{question.index}]")
+            notes.append(f"L'élément n° {question.index + 1}, incomplet, a été retiré.")
+        info = meta(work.answers)
+        info["closed"] = [*info["closed"], parent.key]
+        if parent.required and not get_path(work.answers, parent.key):
+            notes.append(texts.empty_list(parent.label, parent.key))
+        return self.advance(work, question, " ".join(notes), remember=False)
+
+    def offer(self, work: Work, action: str, text: str) -> FlowStep:
+        word = fold(text)
+        yes = action == "dr:offer:yes" or word.startswith("oui")
+        no = action == "dr:offer:no" or word.startswith("non")
+        if not (yes or no):
+            if looks_like_question(text, free_text=False):
+                return FlowStep(not_an_answer=True)
+            return self.retry(work, texts.CHOOSE_OPTION)
+        meta(work.answers)["offered"] = True
+        replies: list[Reply] = []
+        if yes:
+            dispositif = self.dispositif(work.answers)
+            objectives = self.drafter.knowledge.objectives.for_dispositif(dispositif)
+            work.answers["objectifs"] = [
+                {
+                    "intitule": f"{o.code} — {o.intitule}",
+                    "indicateur": o.indicateur,
+                    "cible": o.cible,
+                    "source": o.source,
+                }
+                for o in objectives
+            ]
+            replies.append(TextReply(texts.objectives_taken(len(objectives))))
+        self.save(work)
+        return FlowStep([*replies, *self.ask(work.state, work.answers)])
+
+    # -- navigation --------------------------------------------------------------------------
+    def back(self, work: Work) -> FlowStep:
+        history = list(work.state.get("back", []))
+        while history:
+            path = history.pop()
+            if question_at(self.spec, path) is not None:
+                work.state["back"], work.state["current"] = history, path
+                return FlowStep(self.ask(work.state, work.answers))
+        work.state["back"] = []
+        return self.retry(work, texts.FIRST_QUESTION)
+
+    def modify(self, work: Work, target: str) -> FlowStep:
+        found = resolve_field(self.spec, target) if target else None
+        if found is None:
+            return self.retry(work, texts.UNKNOWN_FIELD)
+        path, spec_field = found
+        if spec_field.type == "list":
+            info = meta(work.answers)
+            info["closed"] = [key for key in info["closed"] if key != path]
+            self.save(work)
+            work.state["focus"] = path
+            work.state.pop("current", None)
+            return FlowStep(self.ask(work.state, work.answers))
+        question = question_at(self.spec, path)
+        items = get_path(work.answers, path.split("[")[0]) if "[" in path else None
+        beyond = (
+            question is not None
+            and question.index is not None
+            and (not isinstance(items, list) or question.index >= len(items))
+        )
+        if question is None or beyond:
+            return self.retry(work, texts.UNKNOWN_FIELD)
+        work.state["current"] = path
+        return FlowStep(self.ask(work.state, work.answers))
+
+    # -- files in and out ----------------------------------------------------------------------
+    def generate(self, work: Work, fmt: Format) -> FlowStep:
+        try:
+            document = self.drafter.render(
+                self.doc_type, public_answers(work.answers), fmt, allow_incomplete=True
+            )
+        except AnswersRejected as exc:
+            return self.retry(work, texts.problems_text(texts.CANNOT_RENDER, exc.report.invalid))
+        except DraftingError as exc:
+            return self.retry(work, exc.user_message)
+        return FlowStep(
+            [
+                TextReply(texts.generated(document.report.missing)),
+                DocumentReply(
+                    document.filename, document.content, document.mime, texts.DOCUMENT_CAPTION
+                ),
+            ],
+            done=True,
+        )
+
+    def import_file(self, work: Work, attachment: Attachment) -> FlowStep:
+        """An answers file sent during the dialogue: merged in; invalid values set aside."""
+        try:
+            loaded = public_answers(load_answers(attachment.content, attachment.filename))
+        except AnswersFileError as exc:
+            return self.retry(work, exc.user_message)
+        merged = {**work.answers, **loaded}
+        report = self.drafter.validate(self.doc_type, public_answers(merged))
+        dropped = [
+            p
+            for p in report.invalid
+            if question_at(self.spec, p.field) is not None
+            and get_path(merged, p.field) is not None
+        ]
+        for problem in dropped:
+            delete_path(merged, problem.field)
+        info = meta(merged)
+        for spec_field in self.spec.fields:  # lists brought by the file are taken as complete
+            if spec_field.type == "list" and get_path(loaded, spec_field.key):
+                info["closed"] = [*info["closed"], spec_field.key]
+                info["offered"] = info["offered"] or spec_field.key == "objectifs"
+        work.answers = merged
+        self.save(work)
+        work.state.pop("current", None)
+        note = texts.imported(attachment.filename, len(loaded), dropped)
+        return FlowStep([TextReply(note), *self.ask(work.state, work.answers)])

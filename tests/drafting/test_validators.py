@@ -1,0 +1,210 @@
+"""Field validators: FINESS, SIRET, e-mail, phone, dates, amounts (French reasons)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from drafting.validators import (
+    InvalidValue,
+    format_amount_fr,
+    format_date_fr,
+    luhn_ok,
+    parse_amount,
+    parse_amount_or_rate,
+    parse_date,
+    parse_email,
+    parse_finess,
+    parse_finess_list,
+    parse_phone,
+    parse_siret,
+)
+
+
+def with_key(prefix: str) -> str:
+    """Complete ``prefix`` with its Luhn key (A/B counted as 0, as parse_finess does)."""
+    digits = prefix.replace("A", "0").replace("B", "0")
+    return prefix + next(str(d) for d in range(10) if luhn_ok(digits + str(d)))
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("750712184", "750712184"),
+        ("75 071 218 4", "750712184"),
+        (" 770001238 ", "770001238"),
+        (770001238, "770001238"),
+        ("970100228", "970100228"),
+    ],
+)
+def test_finess_accepts_valid_numbers(raw: object, expected: str) -> None:
+    assert parse_finess(raw) == expected
+
+
+@pytest.mark.parametrize("prefix", ["2A000001", "2B000002", "2a000012", "2B123456"])
+def test_finess_accepts_corsica_when_the_key_is_right(prefix: str) -> None:
+    number = with_key(prefix.upper())
+    assert parse_finess(number.lower()) == number
+
+
+def test_finess_corsica_with_a_wrong_key_is_rejected() -> None:
+    good = with_key("2A000001")
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    with pytest.raises(InvalidValue, match="clé de contrôle"):
+        parse_finess(bad)
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ("750712185", "clé de contrôle"),
+        ("75071218", "9 caractères"),
+        ("7507121840", "9 caractères"),
+        ("75O712184", "que des chiffres"),
+        ("2C0000016", "que des chiffres"),
+        ("000000000", "département"),
+        ("200000123", "département"),  # 20 is not a département any more: 2A / 2B
+        ("990000000", "département"),
+    ],
+)
+def test_finess_rejects_with_a_french_reason(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidValue, match=reason):
+        parse_finess(raw)
+
+
+def test_finess_list_accepts_text_and_lists_and_names_the_bad_number() -> None:
+    assert parse_finess_list("770104560, 770104578;770104560") == ["770104560", "770104578"]
+    assert parse_finess_list(["770104560"]) == ["770104560"]
+    with pytest.raises(InvalidValue, match="numéro n° 2"):
+        parse_finess_list("770104560, 770104579")
+
+
+@pytest.mark.parametrize("raw", ["26750045200011", "267 500 452 00011", "26770123400010"])
+def test_siret_accepts_valid_numbers(raw: str) -> None:
+    assert parse_siret(raw) == raw.replace(" ", "")
+
+
+def test_siret_la_poste_exception() -> None:
+    # La Poste (SIREN 356000000): the digits must add up to a multiple of 5, not Luhn.
+    assert parse_siret("35600000000015") == "35600000000015"
+    assert not luhn_ok("35600000000015")
+    with pytest.raises(InvalidValue):
+        parse_siret("35600000000016")
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [("26750045200012", "Luhn"), ("2675004520001", "14 chiffres"), ("2675004520001A", "14")],
+)
+def test_siret_rejects_with_a_french_reason(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidValue, match=reason):
+        parse_siret(raw)
+
+
+@pytest.mark.parametrize("raw", ["karim.benali@ch-montville.fr", "a+b@sub.domaine.org"])
+def test_email_accepts(raw: str) -> None:
+    assert parse_email(f" {raw} ") == raw
+
+
+@pytest.mark.parametrize("raw", ["karim", "a@b", "a@@b.fr", "a b@c.fr", "a..b@c.fr", "@c.fr"])
+def test_email_rejects(raw: str) -> None:
+    with pytest.raises(InvalidValue, match="adresse électronique"):
+        parse_email(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("0164001234", "01 64 00 12 34"),
+        ("01.64.00.12.34", "01 64 00 12 34"),
+        ("+33 1 64 00 12 34", "01 64 00 12 34"),
+        ("+33 (0)1 64 00 12 34", "01 64 00 12 34"),
+        ("0033 6 12 34 56 78", "06 12 34 56 78"),
+        ("+262 262 12 34 56", "+262 262123456"),
+    ],
+)
+def test_phone_accepts_french_forms(raw: str, expected: str) -> None:
+    assert parse_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["0064001234", "01640012", "+44 20 7946 0000", "téléphone"])
+def test_phone_rejects(raw: str) -> None:
+    with pytest.raises(InvalidValue, match="téléphone"):
+        parse_phone(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("31/03/2026", "2026-03-31"),
+        ("1/4/2026", "2026-04-01"),
+        ("31.03.2026", "2026-03-31"),
+        ("2026-03-31", "2026-03-31"),
+        (date(2026, 3, 31), "2026-03-31"),
+    ],
+)
+def test_dates(raw: object, expected: str) -> None:
+    assert parse_date(raw) == expected
+    assert format_date_fr(expected) == "/".join(reversed(expected.split("-")))
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ("31/02/2026", "n'existe pas"),
+        ("mars 2026", "JJ/MM/AAAA"),
+        ("01/01/1850", "invraisemblable"),
+    ],
+)
+def test_dates_rejected(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidValue, match=reason):
+        parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("12 500,50", "12500.50"),
+        ("12\u202f500,50 €", "12500.50"),
+        ("12.500,50", "12500.50"),
+        ("12,500.50", "12500.50"),
+        ("1.250.000", "1250000.00"),
+        ("12500", "12500.00"),
+        (12500.5, "12500.50"),
+        (0, "0.00"),
+        ("48 000 EUR", "48000.00"),
+    ],
+)
+def test_amounts_accept_french_formatting(raw: object, expected: str) -> None:
+    assert parse_amount(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ("-5", "négatif"),
+        ("12,345", "2 décimales"),
+        ("12.500", "2 décimales"),  # ambiguous: 12,5 or 12 500? the user must say
+        ("douze", "pas un montant"),
+        ("1,234,5", "pas un montant"),
+        (True, "oui/non"),
+        ("nan", "pas un montant"),
+        ("5000000000", "milliard"),
+    ],
+)
+def test_amounts_rejected(raw: object, reason: str) -> None:
+    with pytest.raises(InvalidValue, match=reason):
+        parse_amount(raw)
+
+
+def test_tva_amount_or_rate() -> None:
+    assert parse_amount_or_rate("20 %") == "20%"
+    assert parse_amount_or_rate("5,5%") == "5.5%"
+    assert parse_amount_or_rate("2 500,10") == "2500.10"
+    with pytest.raises(InvalidValue, match="entre 0 et 100"):
+        parse_amount_or_rate("120 %")
+
+
+def test_amount_display() -> None:
+    assert format_amount_fr("78600.6") == "78\u202f600,60 €"
