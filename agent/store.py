@@ -11,13 +11,14 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from agent.errors import StoreError
+from agent.migrations import JSON_COLUMNS, SQLITE_MIGRATIONS, TABLES, statements
 from agent.turns import Session
 
 
@@ -52,13 +53,21 @@ class Feedback:
 
 
 class Store(Protocol):
-    """What the agent and the front ends need to persist. Implementations: SQLite, PostgreSQL."""
+    """What the agent and the front ends need to persist. Implementations: SQLite, PostgreSQL.
+
+    ``save_draft`` replaces a draft whole (last writer wins). ``update_draft_answers`` merges
+    some answers into the stored ones in one atomic read-modify-write, so two replicas answering
+    questions of the same draft at the same time never lose an answer.
+    """
 
     def load_session(self, user_id: str) -> Session: ...
     def save_session(self, session: Session) -> None: ...
     def delete_user_data(self, user_id: str) -> None: ...
 
     def save_draft(self, draft: Draft) -> None: ...
+    def update_draft_answers(
+        self, user_id: str, draft_id: str, answers: dict[str, Any], title: str | None = None
+    ) -> Draft | None: ...
     def get_draft(self, user_id: str, draft_id: str) -> Draft | None: ...
     def list_drafts(self, user_id: str) -> list[Draft]: ...
     def delete_draft(self, user_id: str, draft_id: str) -> bool: ...
@@ -67,7 +76,9 @@ class Store(Protocol):
     def get_user(self, user_id: str) -> UserRecord | None: ...
     def list_users(self) -> list[UserRecord]: ...
 
-    def add_feedback(self, user_id: str, question: str, answer: str, sources: list[str]) -> str: ...
+    def add_feedback(
+        self, user_id: str, question: str, answer: str, sources: list[str]
+    ) -> str: ...
     def rate_feedback(self, feedback_id: str, user_id: str, rating: int) -> bool: ...
     def list_feedback(self) -> list[Feedback]: ...
 
@@ -82,42 +93,18 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-MIGRATIONS: list[str] = [
-    # 1: initial schema
-    """
-    CREATE TABLE sessions (
-        user_id TEXT PRIMARY KEY,
-        data TEXT NOT NULL,
-        version INTEGER NOT NULL DEFAULT 0,
-        updated TEXT NOT NULL
-    );
-    CREATE TABLE drafts (
-        draft_id TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        doc_type TEXT NOT NULL,
-        title TEXT NOT NULL,
-        answers TEXT NOT NULL,
-        created TEXT NOT NULL,
-        updated TEXT NOT NULL
-    );
-    CREATE INDEX drafts_user ON drafts(user_id);
-    CREATE TABLE users (
-        user_id TEXT PRIMARY KEY,
-        status TEXT NOT NULL,
-        display_name TEXT NOT NULL DEFAULT '',
-        updated TEXT NOT NULL
-    );
-    CREATE TABLE feedback (
-        feedback_id TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        question TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        sources TEXT NOT NULL,
-        rating INTEGER,
-        created TEXT NOT NULL
-    );
-    """,
-]
+# Kept for callers of the first version; the lists live in agent/migrations.py.
+MIGRATIONS = SQLITE_MIGRATIONS
+
+
+def merged_draft(draft: Draft, answers: dict[str, Any], title: str | None) -> Draft:
+    """``draft`` with ``answers`` merged in (new keys appended, existing keys replaced)."""
+    return replace(
+        draft,
+        answers={**draft.answers, **answers},
+        title=draft.title if title is None else title,
+        updated=now_iso(),
+    )
 
 
 def session_to_json(session: Session) -> str:
@@ -178,9 +165,9 @@ class SqliteStore:
             conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
             current = row[0] or 0
-            for number, script in enumerate(MIGRATIONS, start=1):
+            for number, script in enumerate(SQLITE_MIGRATIONS, start=1):
                 if number > current:
-                    for statement in filter(str.strip, script.split(";")):
+                    for statement in statements(script):
                         conn.execute(statement)
                     conn.execute("INSERT INTO schema_version(version) VALUES (?)", (number,))
 
@@ -232,6 +219,29 @@ class SqliteStore:
                     draft.updated,
                 ),
             )
+
+    def update_draft_answers(
+        self, user_id: str, draft_id: str, answers: dict[str, Any], title: str | None = None
+    ) -> Draft | None:
+        with self._tx() as conn:  # BEGIN IMMEDIATE: other writers (threads, processes) wait
+            row = conn.execute(
+                f"SELECT {self._DRAFT_COLUMNS} FROM drafts "  # noqa: S608
+                "WHERE user_id = ? AND draft_id = ?",
+                (user_id, draft_id),
+            ).fetchone()
+            if row is None:
+                return None
+            draft = merged_draft(self._draft(row), answers, title)
+            conn.execute(
+                "UPDATE drafts SET title = ?, answers = ?, updated = ? WHERE draft_id = ?",
+                (
+                    draft.title,
+                    json.dumps(draft.answers, ensure_ascii=False),
+                    draft.updated,
+                    draft_id,
+                ),
+            )
+            return draft
 
     def _draft(self, row: tuple[Any, ...]) -> Draft:
         return Draft(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6])
@@ -306,6 +316,49 @@ class SqliteStore:
             "SELECT feedback_id, user_id, question, answer, sources, rating, created "
             "FROM feedback ORDER BY created"
         )
-        return [
-            Feedback(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows
-        ]
+        return [Feedback(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+
+    # -- backup ---------------------------------------------------------------------------
+    def backup_to(self, target: Path | str) -> None:
+        """Copy the live database to ``target`` with SQLite's online backup API."""
+        target = Path(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock, closing(sqlite3.connect(str(target))) as copy:
+                self._conn.backup(copy)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"backup to {target} failed: {exc}") from exc
+
+    def export_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, JSON columns decoded (see ``agent.store_dump``)."""
+        tables: dict[str, list[dict[str, Any]]] = {}
+        with self._tx() as conn:  # one snapshot of all tables
+            for table, columns in TABLES.items():
+                sql = f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1"  # noqa: S608
+                tables[table] = [
+                    {
+                        column: json.loads(value) if (table, column) in JSON_COLUMNS else value
+                        for column, value in zip(columns, row, strict=True)
+                    }
+                    for row in conn.execute(sql)
+                ]
+        return tables
+
+    def import_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Replace the whole content of the store with ``tables``, in one transaction."""
+        with self._tx() as conn:
+            for table, columns in TABLES.items():
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608
+                conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join('?' for _ in columns)})",
+                    [
+                        tuple(
+                            json.dumps(row[c], ensure_ascii=False)
+                            if (table, c) in JSON_COLUMNS
+                            else row[c]
+                            for c in columns
+                        )
+                        for row in tables.get(table, [])
+                    ],
+                )

@@ -17,10 +17,13 @@ class StoreContract:
         assert session.flow is None and session.flow_state == {} and session.history == []
 
     def test_session_round_trip_keeps_unicode_and_nesting(self, store: Store) -> None:
-        session = Session("u:1", flow="eligibilite",
-                          flow_state={"step": 3, "answers": {"nom": "Hôpital 🏥 «test»"}},
-                          history=[{"q": "Qu'est-ce que CaRE ?", "a": "…"}],
-                          profile={"categorie": "ght"})
+        session = Session(
+            "u:1",
+            flow="eligibilite",
+            flow_state={"step": 3, "answers": {"nom": "Hôpital 🏥 «test»"}},
+            history=[{"q": "Qu'est-ce que CaRE ?", "a": "…"}],
+            profile={"categorie": "ght"},
+        )
         store.save_session(session)
         loaded = store.load_session("u:1")
         assert loaded.flow == "eligibilite"
@@ -37,8 +40,15 @@ class StoreContract:
         assert store.load_session("u:2").version == first + 1
 
     def test_drafts_are_scoped_to_their_user(self, store: Store) -> None:
-        draft = Draft(new_id(), "u:1", "fiche_projet", "Projet PCA", {"titre": "Projet PCA"},
-                      now_iso(), now_iso())
+        draft = Draft(
+            new_id(),
+            "u:1",
+            "fiche_projet",
+            "Projet PCA",
+            {"titre": "Projet PCA"},
+            now_iso(),
+            now_iso(),
+        )
         store.save_draft(draft)
         assert store.get_draft("u:1", draft.draft_id) == draft
         assert store.get_draft("u:2", draft.draft_id) is None
@@ -48,11 +58,27 @@ class StoreContract:
         assert store.list_drafts("u:1") == []
 
     def test_draft_update_keeps_creation_date(self, store: Store) -> None:
-        draft = Draft("d1", "u:1", "fiche_projet", "A", {"titre": "A"}, "2026-01-01T00:00:00",
-                      "2026-01-01T00:00:00")
+        draft = Draft(
+            "d1",
+            "u:1",
+            "fiche_projet",
+            "A",
+            {"titre": "A"},
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00",
+        )
         store.save_draft(draft)
-        store.save_draft(Draft("d1", "u:1", "fiche_projet", "B", {"titre": "B"},
-                               "2026-02-02T00:00:00", "2026-02-02T00:00:00"))
+        store.save_draft(
+            Draft(
+                "d1",
+                "u:1",
+                "fiche_projet",
+                "B",
+                {"titre": "B"},
+                "2026-02-02T00:00:00",
+                "2026-02-02T00:00:00",
+            )
+        )
         loaded = store.get_draft("u:1", "d1")
         assert loaded is not None
         assert loaded.title == "B" and loaded.answers == {"titre": "B"}
@@ -87,8 +113,17 @@ class StoreContract:
     def test_concurrent_writes_lose_nothing(self, store: Store) -> None:
         def write(worker: int) -> None:
             for n in range(20):
-                store.save_draft(Draft(f"d{worker}-{n}", "u:1", "fiche_projet", "t", {"n": n},
-                                       now_iso(), now_iso()))
+                store.save_draft(
+                    Draft(
+                        f"d{worker}-{n}",
+                        "u:1",
+                        "fiche_projet",
+                        "t",
+                        {"n": n},
+                        now_iso(),
+                        now_iso(),
+                    )
+                )
 
         threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
         for thread in threads:
@@ -96,3 +131,64 @@ class StoreContract:
         for thread in threads:
             thread.join()
         assert len(store.list_drafts("u:1")) == 80
+
+    def test_update_draft_answers_merges_and_keeps_order(self, store: Store) -> None:
+        store.save_draft(
+            Draft(
+                "d1",
+                "u:1",
+                "fiche_projet",
+                "A",
+                {"titre": "A", "budget": 1},
+                "2026-01-01T00:00:00",
+                "2026-01-01T00:00:00",
+            )
+        )
+        updated = store.update_draft_answers("u:1", "d1", {"budget": 2, "porteur": "CH X"})
+        assert updated is not None
+        assert list(updated.answers.items()) == [
+            ("titre", "A"),
+            ("budget", 2),
+            ("porteur", "CH X"),
+        ]
+        loaded = store.get_draft("u:1", "d1")
+        assert loaded == updated
+        assert loaded.created == "2026-01-01T00:00:00" and loaded.updated > loaded.created
+        assert store.update_draft_answers("u:1", "d1", {}, title="B").title == "B"  # type: ignore[union-attr]
+
+    def test_update_draft_answers_of_someone_else_or_missing(self, store: Store) -> None:
+        store.save_draft(Draft("d1", "u:1", "fiche_projet", "A", {}, now_iso(), now_iso()))
+        assert store.update_draft_answers("u:2", "d1", {"x": 1}) is None
+        assert store.update_draft_answers("u:1", "nope", {"x": 1}) is None
+        assert store.get_draft("u:1", "d1").answers == {}  # type: ignore[union-attr]
+
+    def test_concurrent_answers_to_one_draft_are_all_kept(self, store: Store) -> None:
+        store.save_draft(Draft("d1", "u:1", "fiche_projet", "A", {}, now_iso(), now_iso()))
+
+        def answer(worker: int) -> None:
+            for n in range(15):
+                store.update_draft_answers("u:1", "d1", {f"w{worker}-{n}": n})
+
+        threads = [threading.Thread(target=answer, args=(w,)) for w in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(store.get_draft("u:1", "d1").answers) == 60  # type: ignore[union-attr]
+
+    def test_export_then_import_round_trips(self, store: Store) -> None:
+        store.save_session(Session("u:1", flow="fiche_projet", flow_state={"k": "é"}))
+        store.save_draft(
+            Draft("d1", "u:1", "fiche_projet", "A", {"b": 1, "a": [1, 2]}, now_iso(), now_iso())
+        )
+        store.set_user("tg:1", "allowed", "Alice")
+        rated = store.add_feedback("u:1", "q", "r", ["s1"])
+        store.rate_feedback(rated, "u:1", 1)
+        dump = store.export_tables()  # type: ignore[attr-defined]
+        store.delete_user_data("u:1")
+        store.save_session(Session("u:9"))
+        store.import_tables(dump)  # type: ignore[attr-defined]
+        assert store.export_tables() == dump  # type: ignore[attr-defined]
+        assert store.load_session("u:9").version == 0  # replaced, not merged
+        assert list(store.get_draft("u:1", "d1").answers) == ["b", "a"]  # type: ignore[union-attr]
+        assert store.list_feedback()[0].rating == 1

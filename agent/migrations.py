@@ -1,0 +1,102 @@
+"""Versioned schema migrations of the store, for SQLite and PostgreSQL side by side.
+
+Migration *n* of one list is the same change as migration *n* of the other: a store applies
+every migration newer than the highest number recorded in its ``schema_version`` table, each in
+the same transaction as the ``INSERT`` recording it. Append new migrations to BOTH lists; never
+edit one that has shipped.
+
+Column types mirror each other so that a JSON dump of one store restores into the other:
+timestamps are ISO-8601 text, JSON documents are text (SQLite) or ``json`` (PostgreSQL, which
+keeps the key order the drafting flows rely on).
+"""
+
+from __future__ import annotations
+
+SQLITE_MIGRATIONS: list[str] = [
+    # 1: initial schema
+    """
+    CREATE TABLE sessions (
+        user_id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE drafts (
+        draft_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        doc_type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX drafts_user ON drafts(user_id);
+    CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE feedback (
+        feedback_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        rating INTEGER,
+        created TEXT NOT NULL
+    );
+    """,
+]
+
+POSTGRES_MIGRATIONS: list[str] = [
+    # 1: initial schema
+    """
+    CREATE TABLE sessions (
+        user_id TEXT PRIMARY KEY,
+        data JSON NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE drafts (
+        draft_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        doc_type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        answers JSON NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX drafts_user ON drafts(user_id);
+    CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        display_name TEXT NOT NULL DEFAULT '',
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE feedback (
+        feedback_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        sources JSON NOT NULL,
+        rating INTEGER,
+        created TEXT NOT NULL
+    );
+    """,
+]
+
+# Tables in dependency order, with their columns: what a backup dumps and a restore loads.
+TABLES: dict[str, tuple[str, ...]] = {
+    "users": ("user_id", "status", "display_name", "updated"),
+    "sessions": ("user_id", "data", "version", "updated"),
+    "drafts": ("draft_id", "user_id", "doc_type", "title", "answers", "created", "updated"),
+    "feedback": ("feedback_id", "user_id", "question", "answer", "sources", "rating", "created"),
+}
+# Columns holding a JSON document (text in SQLite, json in PostgreSQL).
+JSON_COLUMNS = frozenset({("sessions", "data"), ("drafts", "answers"), ("feedback", "sources")})
+
+
+def statements(script: str) -> list[str]:
+    """The SQL statements of one migration script (no semicolons inside statements)."""
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
