@@ -73,7 +73,7 @@ def source_ref(number: int, passage: Passage) -> SourceRef:
 
 
 class ExtractiveComposer:
-    """Picks the sentences of the best passages that share the most weighted terms with the query."""
+    """Picks the sentences of the best passages sharing the most weighted terms with the query."""
 
     def __init__(self, analyze: Callable[[str], list[str]]) -> None:
         self._analyze = analyze
@@ -96,9 +96,7 @@ class ExtractiveComposer:
         text = " ".join(lines)
         return Answer(result.query, text, True, "extractive", as_of, result.passages, tuple(refs))
 
-    def _choose(
-        self, query: str, passages: Sequence[Passage]
-    ) -> list[tuple[Passage, str]]:
+    def _choose(self, query: str, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
         query_terms = set(self._analyze(query))
         candidates: list[tuple[float, int, int, Passage, str]] = []
         top_score = passages[0].score or 1.0
@@ -155,9 +153,20 @@ def full_text(answer: Answer) -> str:
     )
 
 
-_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def _fr_date(iso: str) -> str:

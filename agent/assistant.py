@@ -33,9 +33,11 @@ class Searcher(Protocol):
 
 
 class AnswerImprover(Protocol):
-    """Optional LLM stage: rewrites the extractive answer from the same passages, or returns None."""
+    """Optional LLM stage: rewrites the extractive answer from the same passages, or None."""
 
-    def improve(self, question: str, history: list[dict[str, str]], answer: Answer) -> Answer | None: ...
+    def improve(
+        self, question: str, history: list[dict[str, str]], answer: Answer
+    ) -> Answer | None: ...
 
 
 @dataclass
@@ -65,14 +67,22 @@ class Assistant:
             query = self.rewrite_followup(question, history)
         result = self.searcher.search(query, k=5)
         answer = self.composer.compose(result, self.clock())
-        answer = Answer(question, answer.text, answer.found, answer.mode, answer.as_of,
-                        answer.passages, answer.sources)
+        answer = Answer(
+            question,
+            answer.text,
+            answer.found,
+            answer.mode,
+            answer.as_of,
+            answer.passages,
+            answer.sources,
+        )
         if answer.found and self.improver is not None:
             improved = self.improver.improve(question, history, answer)
             if improved is not None:
                 answer = improved
-        logger.debug("answered in %.0f ms (found=%s)", 1000 * (time.perf_counter() - started),
-                     answer.found)
+        logger.debug(
+            "answered in %.0f ms (found=%s)", 1000 * (time.perf_counter() - started), answer.found
+        )
         return answer
 
     def validate_question(self, text: str) -> str | None:
@@ -124,8 +134,9 @@ class Assistant:
         def answer_question(question: str) -> list[Reply]:
             return self._answer_replies(session, question)
 
-        return FlowContext(session=session, store=self.store, today=self.clock(),
-                           answer_question=answer_question)
+        return FlowContext(
+            session=session, store=self.store, today=self.clock(), answer_question=answer_question
+        )
 
     def _route(self, session: Session, turn: Turn) -> list[Reply]:
         text = clean_text(turn.text)
@@ -141,8 +152,9 @@ class Assistant:
             return self._command(session, command, argument.strip())
         flow = self._by_name.get(session.flow or "")
         if flow is not None:
-            return self._continue_flow(session, flow, Turn(turn.user_id, text, turn.action,
-                                                           turn.attachment))
+            return self._continue_flow(
+                session, flow, Turn(turn.user_id, text, turn.action, turn.attachment)
+            )
         if turn.action is not None:
             return [TextReply(messages.STALE_BUTTON, kind="info")]
         if turn.attachment is not None:
@@ -191,13 +203,19 @@ class Assistant:
         if command == "/sources":
             return [TextReply(messages.sources_list(self.searcher.sources()), kind="info")]
         if command == "/glossaire":
-            return [TextReply(messages.glossary_text(self.searcher.glossary(), argument),
-                              kind="info")]
+            return [
+                TextReply(messages.glossary_text(self.searcher.glossary(), argument), kind="info")
+            ]
         if command == "/supprimer_mes_donnees":
-            return [ChoiceReply(messages.CONFIRM_ERASE, (
-                Option("Oui, tout effacer", "sys:erase:yes"),
-                Option("Non, garder mes données", "sys:erase:no"),
-            ))]
+            return [
+                ChoiceReply(
+                    messages.CONFIRM_ERASE,
+                    (
+                        Option("Oui, tout effacer", "sys:erase:yes"),
+                        Option("Non, garder mes données", "sys:erase:no"),
+                    ),
+                )
+            ]
         return [TextReply(messages.unknown_command(command), kind="error")]
 
     def _system_action(self, session: Session, action: str) -> list[Reply]:

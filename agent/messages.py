@@ -18,8 +18,14 @@ WELCOME = (
     "enregistrés sur le serveur de votre établissement ; /supprimer_mes_donnees les efface.\n\n"
 )
 
-EMPTY_QUESTION = "Votre message est vide. Posez votre question en quelques mots, par exemple : « Quels sont les prérequis du domaine 2 de CaRE ? »"
-NO_WORDS = "Je n'ai pas reconnu de mots dans votre message. Posez votre question en toutes lettres, par exemple : « Qu'est-ce que le programme CaRE ? »"
+EMPTY_QUESTION = (
+    "Votre message est vide. Posez votre question en quelques mots, par exemple : "
+    "« Quels sont les prérequis du domaine 2 de CaRE ? »"
+)
+NO_WORDS = (
+    "Je n'ai pas reconnu de mots dans votre message. Posez votre question en toutes "
+    "lettres, par exemple : « Qu'est-ce que le programme CaRE ? »"
+)
 STALE_BUTTON = "Ce bouton n'est plus valable. Reposez votre question ou tapez /aide."
 ATTACHMENT_OUTSIDE_FLOW = (
     "J'accepte un fichier uniquement comme fichier de réponses pour un dossier : lancez "
@@ -89,13 +95,18 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
 def glossary_text(entries: Sequence[GlossaryEntry], term: str) -> str:
     if not term:
         names = ", ".join(sorted({entry.term for entry in entries}, key=fold))
-        return f"Glossaire ({len(entries)} termes). Tapez /glossaire SIGLE, par exemple /glossaire PCRA.\n{names}"
+        return (
+            f"Glossaire ({len(entries)} termes). Tapez /glossaire SIGLE, par exemple "
+            f"/glossaire PCRA.\n{names}"
+        )
     wanted = fold(term)
     matches = [
         entry
         for entry in entries
         if fold(entry.term) == wanted or wanted in (fold(s) for s in entry.synonyms)
-    ] or [entry for entry in entries if wanted in fold(entry.term) or wanted in fold(entry.expansion)]
+    ] or [
+        entry for entry in entries if wanted in fold(entry.term) or wanted in fold(entry.expansion)
+    ]
     if not matches:
         return f"Je ne trouve pas « {term} » dans le glossaire. Tapez /glossaire pour la liste."
     return "\n\n".join(

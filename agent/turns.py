@@ -90,5 +90,7 @@ class Session:
     flow: str | None = None
     flow_state: dict[str, Any] = field(default_factory=dict)
     history: list[dict[str, str]] = field(default_factory=list)  # last questions/answers
-    profile: dict[str, Any] = field(default_factory=dict)  # eligibility profile, reused by drafting
+    profile: dict[str, Any] = field(
+        default_factory=dict
+    )  # eligibility profile, reused by drafting
     version: int = 0  # optimistic-concurrency counter, bumped by the store on each save

@@ -51,7 +51,23 @@ def open_index(settings: Settings, progress: Progress | None = None) -> Knowledg
 
 
 def build_flows(settings: Settings, index: KnowledgeIndex) -> list[Flow]:
-    return []
+    from agent.flows.drafts_menu import build_drafting_flows
+    from agent.flows.eligibility_flow import EligibilityFlow, source_info_from_notes
+    from drafting import DossierDrafter, load_dossier_knowledge
+    from eligibility import load_rule_book
+
+    notes = index.sources()
+    drafter = DossierDrafter(
+        load_dossier_knowledge(settings.care_knowledge_dir / "dossier"),
+        source_titles={note.id: note.title for note in notes},
+    )
+    return [
+        EligibilityFlow(
+            load_rule_book(settings.care_knowledge_dir / "eligibility"),
+            source_info_from_notes(notes),
+        ),
+        *build_drafting_flows(drafter),
+    ]
 
 
 def build_services(settings: Settings, progress: Progress | None = None) -> Services:

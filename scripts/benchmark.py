@@ -30,7 +30,8 @@ def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"command failed ({status}): {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+        detail = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"command failed ({status}): {' '.join(cmd)}\n{detail}")
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -86,12 +87,21 @@ def main() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
     med = statistics.median
-    print(f"embedder: {index.last_report.embedder}; runs: {args.runs}; questions: {len(questions)}")
-    print(f"index build (full)      median {med(builds):6.2f} s   peak RSS {max(build_rss):6.0f} MB")
-    print(f"cold `care-bot ask`     median {med(colds):6.2f} s   peak RSS {max(cold_rss):6.0f} MB"
-          f"   (python -c pass: {med(bases):.2f} s, ratio {med(colds) / med(bases):.1f}x)")
-    print(f"warm search             p50 {med(warm):6.1f} ms   p95 {percentile(warm, 0.95):6.1f} ms"
-          f"   (plain BM25 p50 {med(base_warm):.2f} ms, ratio {med(warm) / max(med(base_warm), 1e-6):.0f}x)")
+    print(
+        f"embedder: {index.last_report.embedder}; runs: {args.runs}; questions: {len(questions)}"
+    )
+    print(
+        f"index build (full)      median {med(builds):6.2f} s   peak RSS {max(build_rss):6.0f} MB"
+    )
+    print(
+        f"cold `care-bot ask`     median {med(colds):6.2f} s   peak RSS {max(cold_rss):6.0f} MB"
+        f"   (python -c pass: {med(bases):.2f} s, ratio {med(colds) / med(bases):.1f}x)"
+    )
+    ratio = med(warm) / max(med(base_warm), 1e-6)
+    print(
+        f"warm search             p50 {med(warm):6.1f} ms   p95 {percentile(warm, 0.95):6.1f} ms"
+        f"   (plain BM25 p50 {med(base_warm):.2f} ms, ratio {ratio:.0f}x)"
+    )
     print(f"in-process peak RSS     {self_rss:6.0f} MB")
 
 

@@ -14,6 +14,13 @@ import typer
 
 from care_errors import CareError
 
+# typer >= 0.26 vendors its own copy of click: catch both families of exceptions.
+_TYPER_CLICK = typer.BadParameter.__mro__[2]  # typer's ClickException
+_CLICK_EXCEPTIONS: tuple[type[Exception], ...] = (click.exceptions.ClickException, _TYPER_CLICK)
+_EXIT_EXCEPTIONS: tuple[type[BaseException], ...] = (click.exceptions.Exit, typer.Exit)
+_ABORT_EXCEPTIONS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
+
+
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
@@ -67,15 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: maps every failure to a French message and an exit code, never a traceback."""
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="care-bot", standalone_mode=False)
-    except click.exceptions.Abort:
+        result = command.main(args=argv, prog_name="care-bot", standalone_mode=False)
+    except _ABORT_EXCEPTIONS:
         print("\nInterrompu.", file=sys.stderr)
         return 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
+    except _CLICK_EXCEPTIONS as exc:
+        exc.show()  # type: ignore[attr-defined]
+        code = int(getattr(exc, "exit_code", EXIT_USAGE))
+        return EXIT_USAGE if code == 2 else code
+    except _EXIT_EXCEPTIONS as exc:
+        return int(getattr(exc, "exit_code", 0))
     except CareError as exc:
         logger.debug("command failed", exc_info=True)
         logger.info("command failed: %s", exc)
@@ -91,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    return EXIT_OK
+    return result if isinstance(result, int) else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,8 @@ from bot.cli.common import console, index_progress, services, setup
 def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
-        "answer": answer.text if not answer.found
+        "answer": answer.text
+        if not answer.found
         else f"{answer.text}\n\n{checked_line(answer.sources, answer.as_of)}",
         "found": answer.found,
         "mode": answer.mode,
@@ -41,8 +42,15 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 
 def refusal_json(question: str, message: str, as_of: str) -> dict[str, Any]:
-    return {"question": question, "answer": message, "found": False, "mode": "extractive",
-            "as_of": as_of, "sources": [], "error": message}
+    return {
+        "question": question,
+        "answer": message,
+        "found": False,
+        "mode": "extractive",
+        "as_of": as_of,
+        "sources": [],
+        "error": message,
+    }
 
 
 def _print_answer(answer: Answer) -> None:

@@ -41,8 +41,11 @@ def render(replies: list[Reply], out_dir: Path) -> list[Option]:
 def to_turn(user_id: str, line: str, options: list[Option]) -> Turn:
     stripped = line.strip()
     if stripped.isdigit() and options and 1 <= int(stripped) <= len(options):
-        return Turn(user_id, text=options[int(stripped) - 1].label,
-                    action=options[int(stripped) - 1].action)
+        return Turn(
+            user_id,
+            text=options[int(stripped) - 1].label,
+            action=options[int(stripped) - 1].action,
+        )
     if stripped.startswith("@") and Path(stripped[1:]).is_file():
         path = Path(stripped[1:])
         return Turn(user_id, attachment=Attachment(path.name, path.read_bytes()))
@@ -53,7 +56,7 @@ def chat(
     user: Annotated[str, typer.Option(help="Identifiant de l'utilisateur (session).")] = "",
     out_dir: Annotated[
         Path, typer.Option("--out-dir", help="Dossier où enregistrer les documents produits.")
-    ] = Path("."),
+    ] = Path(),
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Conversation dans le terminal (questions, /eligibilite, /fiche_projet…)."""

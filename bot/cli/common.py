@@ -19,7 +19,11 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def setup(verbose: bool = False) -> Settings:
     settings = load_settings()
-    level = "DEBUG" if verbose else ("WARNING" if settings.care_log_level.upper() == "INFO" else settings.care_log_level)
+    level = (
+        "DEBUG"
+        if verbose
+        else ("WARNING" if settings.care_log_level.upper() == "INFO" else settings.care_log_level)
+    )
     configure_logging(level, settings.care_log_json)
     return settings
 
@@ -32,5 +36,5 @@ def services(settings: Settings, progress: Progress | None = None) -> Services:
 
 def index_progress(stage: str, done: int, total: int) -> None:
     """Progress callback printing to stderr only when an index is (re)built."""
-    if total and (done == total or done % 50 == 0):
+    if total and done == total:
         print(f"\r{stage} : {done}/{total}", end="\n" if done == total else "", file=sys.stderr)

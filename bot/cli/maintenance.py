@@ -24,11 +24,25 @@ def sources(
     settings = setup()
     notes = load_source_notes(settings.care_knowledge_dir)
     if as_json:
-        print(json.dumps([
-            {"id": n.id, "title": n.title, "kind": n.kind, "url": n.url,
-             "published": n.published.isoformat() if n.published else None,
-             "checked": n.checked.isoformat(), "status": n.status, "confidence": n.confidence}
-            for n in notes], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": n.id,
+                        "title": n.title,
+                        "kind": n.kind,
+                        "url": n.url,
+                        "published": n.published.isoformat() if n.published else None,
+                        "checked": n.checked.isoformat(),
+                        "status": n.status,
+                        "confidence": n.confidence,
+                    }
+                    for n in notes
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     from rich.table import Table
 
@@ -36,8 +50,14 @@ def sources(
     for column in ("id", "nature", "publiée", "vérifiée", "statut", "fiabilité"):
         table.add_column(column)
     for n in sorted(notes, key=lambda note: note.id):
-        table.add_row(n.id, n.kind, n.published.isoformat() if n.published else "—",
-                      n.checked.isoformat(), n.status, n.confidence)
+        table.add_row(
+            n.id,
+            n.kind,
+            n.published.isoformat() if n.published else "—",
+            n.checked.isoformat(),
+            n.status,
+            n.confidence,
+        )
     console.print(table)
 
 
@@ -55,6 +75,8 @@ def index(
         settings.care_embeddings = embeddings
     started = time.perf_counter()
     knowledge = open_index(settings, index_progress)
+    if knowledge.last_error is not None:
+        raise knowledge.last_error
     report = knowledge.last_report
     console.print(
         f"Index à jour : {report.files} fichiers, {report.chunks} extraits "
@@ -78,9 +100,11 @@ def evaluate(
     from bot.container import open_index
     from retrieval.evaluation import (
         PlainBM25Searcher,
-        evaluate as run_eval,
         format_comparison,
         load_eval_set,
+    )
+    from retrieval.evaluation import (
+        evaluate as run_eval,
     )
 
     settings = setup()
@@ -95,8 +119,13 @@ def evaluate(
     baseline = PlainBM25Searcher.from_knowledge_dir(settings.care_knowledge_dir)
     reports["BM25 simple (référence)"] = run_eval(baseline.search, eval_set)
     if as_json:
-        print(json.dumps({name: report.as_dict() for name, report in reports.items()},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {name: report.as_dict() for name, report in reports.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         console.print(format_comparison(reports), markup=False)
 

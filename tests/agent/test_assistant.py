@@ -61,8 +61,11 @@ def assistant(knowledge_index: KnowledgeIndex, tmp_path: Path) -> Iterator[Assis
 
 
 def texts(replies: list[Reply]) -> str:
-    return "\n".join(r.text if isinstance(r, TextReply) else r.question
-                     for r in replies if isinstance(r, TextReply | ChoiceReply))
+    return "\n".join(
+        r.text if isinstance(r, TextReply) else r.question
+        for r in replies
+        if isinstance(r, TextReply | ChoiceReply)
+    )
 
 
 def test_free_question_gets_a_cited_dated_answer(assistant: Assistant) -> None:

@@ -19,11 +19,17 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {**os.environ, "CARE_DATA_DIR": str(data_dir), "CARE_EMBEDDINGS": "none"}
 
 
-def care_bot(env: dict[str, str], *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def care_bot(
+    env: dict[str, str], *args: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env=env, cwd=ROOT, input=stdin.decode() if stdin else None,
-        capture_output=True, text=True, timeout=240,
+        env=env,
+        cwd=ROOT,
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -36,14 +42,26 @@ def test_index_prints_counts_and_timing(env: dict[str, str]) -> None:
 
 
 def test_ask_json_shape(env: dict[str, str]) -> None:
-    result = care_bot(env, "ask", "--json", "Quelles sont les 7 actions de l'instruction DNS/2025/12 ?")
+    result = care_bot(
+        env, "ask", "--json", "Quelles sont les 7 actions de l'instruction DNS/2025/12 ?"
+    )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) >= {"question", "answer", "found", "mode", "as_of", "sources"}
     assert payload["found"] is True and payload["mode"] == "extractive"
     first = payload["sources"][0]
-    assert set(first) == {"id", "title", "section", "url", "published", "checked", "status",
-                          "confidence", "score", "text"}
+    assert set(first) == {
+        "id",
+        "title",
+        "section",
+        "url",
+        "published",
+        "checked",
+        "status",
+        "confidence",
+        "score",
+        "text",
+    }
     assert first["id"] == "instruction-dns-2025-12"
     scores = [s["score"] for s in payload["sources"]]
     assert scores == sorted(scores, reverse=True)
@@ -58,7 +76,7 @@ def test_ask_human_output(env: dict[str, str]) -> None:
 def test_ask_file_json_lines_with_bad_lines(env: dict[str, str], tmp_path: Path) -> None:
     questions = tmp_path / "questions.txt"
     questions.write_bytes(
-        "Qu'est-ce que le programme CaRE ?\n".encode()
+        b"Qu'est-ce que le programme CaRE ?\n"
         + b"\xff\xfe invalid utf-8 \xc3\x28\n"
         + "🙂🙂\n".encode()
         + "Quelle est la météo à Brest demain ?\n".encode()
@@ -103,7 +121,7 @@ def test_help_everywhere(env: dict[str, str]) -> None:
 
 
 def test_chat_answers_in_the_terminal(env: dict[str, str]) -> None:
-    result = care_bot(env, "chat", "--user", "test", stdin="/aide\nQu'est-ce que le RIE ?\n".encode())
+    result = care_bot(env, "chat", "--user", "test", stdin=b"/aide\nQu'est-ce que le RIE ?\n")
     assert result.returncode == 0, result.stderr
     assert "Ce que je sais faire" in result.stdout
     assert "Sources :" in result.stdout
