@@ -66,18 +66,19 @@ def main() -> None:
             bases.append(timed_process([sys.executable, "-c", "pass"], env)[0])
 
         os.environ.update(env)
-        from bot.container import open_index
+        from bot.container import build_services
         from bot.settings import load_settings
         from retrieval.evaluation import PlainBM25Searcher, load_eval_set
 
         settings = load_settings()
-        index = open_index(settings)
+        services = build_services(settings)
+        index = services.index
         baseline = PlainBM25Searcher.from_knowledge_dir(settings.care_knowledge_dir)
         questions = [q.question for q in load_eval_set(ROOT / "tests/data/eval_questions.yaml")]
         warm, base_warm = [], []
         for text in questions:
             started = time.perf_counter()
-            index.search(text)
+            services.assistant.ask(text)
             warm.append(1000 * (time.perf_counter() - started))
             started = time.perf_counter()
             baseline.search(text)
@@ -99,7 +100,7 @@ def main() -> None:
     )
     ratio = med(warm) / max(med(base_warm), 1e-6)
     print(
-        f"warm search             p50 {med(warm):6.1f} ms   p95 {percentile(warm, 0.95):6.1f} ms"
+        f"warm answer (ask)       p50 {med(warm):6.1f} ms   p95 {percentile(warm, 0.95):6.1f} ms"
         f"   (plain BM25 p50 {med(base_warm):.2f} ms, ratio {ratio:.0f}x)"
     )
     print(f"in-process peak RSS     {self_rss:6.0f} MB")
