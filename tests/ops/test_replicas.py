@@ -63,6 +63,8 @@ def replicas(tmp_path: Path) -> Iterator[tuple[Replica, Replica, str]]:
     (knowledge / "sources").mkdir(parents=True)
     for name in NOTES:
         shutil.copy(ROOT / "knowledge" / "sources" / name, knowledge / "sources" / name)
+    for data in ("eligibility", "dossier"):  # the real flows are wired by build_flows
+        shutil.copytree(ROOT / "knowledge" / data, knowledge / data)
     with fresh_schema(postgres_url()) as url:
         started: list[Replica] = []
         try:
