@@ -1,0 +1,67 @@
+"""The LLM stage as the composition root wires it: improver, follow-up rewriter, suggester."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+
+from agent.llm.breaker import CircuitBreaker
+from agent.llm.chat_model import build_chat_model
+from agent.llm.client import DEADLINE_MARGIN, LLMClient
+from agent.llm.config import LLMConfig
+from agent.llm.followup import ExtractiveFollowupRewriter, LLMFollowupRewriter
+from agent.llm.improver import LLMAnswerImprover
+from agent.llm.prompts import PromptLibrary
+from agent.llm.suggester import DraftSuggester, LLMDraftSuggester
+
+FollowupRewriter = Callable[[str, list[dict[str, str]]], str]
+
+
+@dataclass(frozen=True)
+class LLMStage:
+    """What ``Assistant`` and the drafting flow take. Without a model: extractive rewrite only."""
+
+    improver: LLMAnswerImprover | None
+    rewrite_followup: FollowupRewriter
+    suggester: DraftSuggester | None
+    config: LLMConfig | None = None
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.improver is not None else "extractive"
+
+
+def open_llm(
+    config: LLMConfig | None,
+    prompts_dir: Path,
+    *,
+    history_turns: int = 3,
+    model: BaseChatModel | None = None,
+) -> LLMStage:
+    """Build the stage; ``config`` None (no ``CARE_LLM_BASE_URL``) → extractive mode.
+
+    Templates are loaded and rendered once here, so a broken prompt fails at start-up
+    (``LLMConfigError``), not in front of a user. ``model`` replaces the real client in tests.
+    """
+    extractive = ExtractiveFollowupRewriter(history_turns)
+    if config is None:
+        return LLMStage(improver=None, rewrite_followup=extractive, suggester=None)
+    prompts = PromptLibrary(prompts_dir)
+    prompts.check()
+    breaker = CircuitBreaker(
+        failure_threshold=config.failure_threshold,
+        cooldown=config.cooldown_seconds,
+        pause_after_failure=config.timeout + DEADLINE_MARGIN + 1.0,
+    )
+    client = LLMClient(model or build_chat_model(config), timeout=config.timeout, breaker=breaker)
+    return LLMStage(
+        improver=LLMAnswerImprover(
+            client, prompts, history_turns=history_turns, max_chars=config.max_answer_chars
+        ),
+        rewrite_followup=LLMFollowupRewriter(client, prompts, extractive, history_turns),
+        suggester=LLMDraftSuggester(client, prompts),
+        config=config,
+    )
