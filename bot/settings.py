@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     care_webhook_port: int = 8443
     care_webhook_url: str | None = None
     care_webhook_secret: SecretStr | None = None
+    care_upload_max_kb: int = 200  # answers files sent to the Telegram bot
+    care_telegram_concurrency: int = 256  # updates processed at once (one at a time per user)
 
     care_llm_base_url: str | None = None
     care_llm_model: str | None = None

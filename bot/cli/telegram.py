@@ -1,0 +1,58 @@
+"""``care-bot telegram``: the Telegram bot, by long polling or ``--webhook``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from bot.logging_setup import configure_logging
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+
+def telegram(
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="Mode webhook au lieu du long polling.")
+    ] = False,
+    listen: Annotated[
+        str | None, typer.Option(help="Adresse d'écoute du webhook (CARE_WEBHOOK_LISTEN).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port d'écoute du webhook (CARE_WEBHOOK_PORT).")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="URL publique du webhook (CARE_WEBHOOK_URL).")
+    ] = None,
+    secret: Annotated[
+        str | None,
+        typer.Option(
+            help="Secret vérifié dans chaque requête (CARE_WEBHOOK_SECRET).", show_default=False
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Lance le bot Telegram (long polling, ou --webhook avec /health)."""
+    settings = load_settings()
+    configure_logging("DEBUG" if verbose else settings.care_log_level, settings.care_log_json)
+    settings.telegram_token()  # a missing or malformed token stops here, in French
+    from bot.telegram import run_polling, run_webhook, webhook_options
+
+    options = webhook_options(settings, listen, port, url, secret) if webhook else None
+    from bot.container import build_services
+
+    services = build_services(settings)
+    try:
+        if options is not None:
+            run_webhook(settings, services, options)
+        else:
+            logger.info("starting long polling")
+            run_polling(settings, services)
+    finally:
+        services.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("telegram")(telegram)

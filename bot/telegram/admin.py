@@ -1,0 +1,245 @@
+"""Administrators: access requests (approve / deny buttons) and the admin commands.
+
+``/autoriser ID``, ``/revoquer ID``, ``/utilisateurs``, ``/stats`` and ``/reindex`` work only in a
+private chat with an administrator listed in ``CARE_ADMINS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.telegram import texts
+from bot.telegram.access import ALLOWED, PENDING, REVOKED, RequestOutcome, telegram_id
+from bot.telegram.delivery import say
+from bot.telegram.gate import REQUEST_ACCESS, Gate, notify
+from bot.telegram.rendering import escape
+from care_errors import CareError
+
+logger = logging.getLogger(__name__)
+
+APPROVE, DENY = "tg!ok:", "tg!no:"
+STATUS_FR = {ALLOWED: "autorisé", PENDING: "en attente", REVOKED: "révoqué"}
+
+
+def display_name(user: User) -> str:
+    return user.full_name or (f"@{user.username}" if user.username else str(user.id))
+
+
+def parse_user_id(args: list[str] | None) -> int | None:
+    if not args:
+        return None
+    raw = args[0].strip().removeprefix("tg:")
+    return int(raw) if raw.isdigit() else None
+
+
+class Admin:
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+        self.rt = gate.rt
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handler(
+            CallbackQueryHandler(self.access_button, pattern=r"^tg!(req$|ok:|no:)")
+        )
+        commands = {
+            "autoriser": self.allow,
+            "revoquer": self.revoke,
+            "utilisateurs": self.users,
+            "stats": self.stats,
+            "reindex": self.reindex,
+        }
+        for name, callback in commands.items():
+            application.add_handler(
+                CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
+            )
+
+    async def _admin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        user = await self.gate.admit(update, context)
+        if user is None:
+            return False
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            await notify(update, context, texts.PRIVATE_ONLY)
+            return False
+        if not self.rt.access.is_admin(user.id):
+            await notify(update, context, texts.ADMIN_ONLY)
+            return False
+        return True
+
+    async def _say(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        await say(context.bot, chat.id, text)
+
+    async def _tell_user(self, context: ContextTypes.DEFAULT_TYPE, user: int, text: str) -> bool:
+        try:
+            await say(context.bot, user, text)
+        except (Forbidden, BadRequest) as exc:
+            logger.info("could not notify user %s: %s", user, exc.message)
+            return False
+        return True
+
+    # -- access requests ----------------------------------------------------------------------
+    async def access_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or not await self.gate.within_rate(update, context):
+            return
+        data, user = query.data or "", query.from_user
+        if data == REQUEST_ACCESS:
+            await self._request(update, context, user)
+            return
+        if not self.rt.access.is_admin(user.id):
+            await query.answer(texts.ADMIN_ONLY, show_alert=True)
+            return
+        granted = data.startswith(APPROVE)
+        target = int(data.split(":", 1)[1])
+        if granted:
+            await asyncio.to_thread(self.rt.access.allow, target)
+        elif not await asyncio.to_thread(self.rt.access.revoke, target):
+            await query.answer(texts.CANNOT_REVOKE_ADMIN, show_alert=True)
+            return
+        await query.answer()
+        message = query.message
+        if isinstance(message, Message):
+            decided = texts.request_decided(message.text or "", granted, display_name(user))
+            await message.edit_text(escape(decided), parse_mode=ParseMode.HTML)
+        await self._tell_user(
+            context, target, texts.ACCESS_GRANTED if granted else texts.ACCESS_DENIED
+        )
+        logger.info(
+            "access request of %s %s by admin %s",
+            target,
+            "granted" if granted else "denied",
+            user.id,
+        )
+
+    async def _request(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
+    ) -> None:
+        query = update.callback_query
+        assert query is not None
+        outcome = await asyncio.to_thread(self.rt.access.request, user.id, display_name(user))
+        if outcome is not RequestOutcome.SENT:
+            notice = {
+                RequestOutcome.PENDING: texts.REQUEST_PENDING,
+                RequestOutcome.REVOKED: texts.REQUEST_REVOKED,
+                RequestOutcome.ALLOWED: texts.ALREADY_ALLOWED,
+            }[outcome]
+            await query.answer(notice, show_alert=True)
+            return
+        await query.answer()
+        request = texts.access_request(display_name(user), user.username, user.id)
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.APPROVE_BUTTON, callback_data=f"{APPROVE}{user.id}"
+                    ),
+                    InlineKeyboardButton(texts.DENY_BUTTON, callback_data=f"{DENY}{user.id}"),
+                ]
+            ]
+        )
+        for admin in sorted(self.rt.access.admins):
+            try:
+                await say(context.bot, admin, request, keyboard)
+            except (Forbidden, BadRequest) as exc:
+                logger.warning("admin %s could not be told of a request: %s", admin, exc.message)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(None)
+        if update.effective_chat is not None:
+            await say(context.bot, update.effective_chat.id, texts.REQUEST_SENT)
+        logger.info("access requested by user %s", user.id)
+
+    # -- commands -----------------------------------------------------------------------------
+    async def allow(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._admin(update, context):
+            return
+        target = parse_user_id(context.args)
+        if target is None:
+            await self._say(update, context, texts.USAGE_ALLOW)
+            return
+        await asyncio.to_thread(self.rt.access.allow, target)
+        notified = await self._tell_user(context, target, texts.ACCESS_GRANTED)
+        await self._say(update, context, texts.allowed(target, notified))
+
+    async def revoke(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._admin(update, context):
+            return
+        target = parse_user_id(context.args)
+        if target is None:
+            await self._say(update, context, texts.USAGE_REVOKE)
+            return
+        done = await asyncio.to_thread(self.rt.access.revoke, target)
+        await self._say(
+            update, context, texts.revoked(target) if done else texts.CANNOT_REVOKE_ADMIN
+        )
+
+    async def users(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._admin(update, context):
+            return
+        records = await asyncio.to_thread(self.rt.access.users)
+        lines = [f"Utilisateurs ({len(records)}) :"]
+        for record in records:
+            number = telegram_id(record.user_id)
+            admin = " · administrateur" if number in self.rt.access.admins else ""
+            name = f" — {record.display_name}" if record.display_name else ""
+            status = STATUS_FR.get(record.status, record.status)
+            lines.append(f"• {number}{name} — {status}{admin} (depuis le {record.updated[:10]})")
+        await self._say(update, context, "\n".join(lines))
+
+    async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._admin(update, context):
+            return
+        records = await asyncio.to_thread(self.rt.access.users)
+        feedback = await asyncio.to_thread(self.rt.store.list_feedback)
+        statuses = Counter(record.status for record in records)
+        ratings = Counter(item.rating for item in feedback)
+        m = self.rt.metrics.as_dict()
+        p50 = "—" if m["p50_ms"] is None else f"{m['p50_ms']:.0f} ms"
+        p95 = "—" if m["p95_ms"] is None else f"{m['p95_ms']:.0f} ms"
+        text = (
+            f"Utilisateurs : {statuses[ALLOWED]} autorisés, {statuses[PENDING]} en attente, "
+            f"{statuses[REVOKED]} révoqués ; {len(self.rt.access.admins)} administrateurs.\n"
+            f"Réponses notées : {len(feedback)} réponses sourcées, {ratings[1]} 👍, "
+            f"{ratings[-1]} 👎, {ratings[None]} sans avis.\n"
+            f"Depuis le démarrage ({m['uptime_s'] / 3600:.1f} h) : {m['turns']} échanges, "
+            f"latence médiane {p50}, 95e centile {p95}, {m['errors']} erreurs, "
+            f"{m['patient_data_warnings']} alertes données patient, "
+            f"{m['rate_limited']} messages limités."
+        )
+        await self._say(update, context, text)
+
+    async def reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._admin(update, context):
+            return
+        if self.rt.reindex is None:
+            await self._say(update, context, "La réindexation n'est pas disponible ici.")
+            return
+        await self._say(update, context, texts.REINDEX_STARTED)
+        started = time.perf_counter()
+        try:
+            report = await asyncio.to_thread(self.rt.reindex)
+        except CareError as exc:
+            logger.warning("reindex failed: %s", exc)
+            await self._say(update, context, f"{exc.user_message}\n\nDétail : {exc}")
+            return
+        await self._say(
+            update,
+            context,
+            texts.reindexed(
+                report.files,
+                report.chunks,
+                report.added,
+                report.updated,
+                report.removed,
+                time.perf_counter() - started,
+            ),
+        )

@@ -1,0 +1,155 @@
+"""The application factory: settings + services → a configured PTB ``Application``.
+
+``build_application`` wires the request objects (retried connections, timeouts), PTB's
+``AIORateLimiter`` (Telegram flood control, ``RetryAfter`` retried), the per-user update
+processor, the handlers of each module and the error handler. ``on_startup`` seeds the allowlist
+and registers the command menu; PTB calls it as ``post_init`` when polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.container import Services
+from bot.settings import Settings
+from bot.telegram.access import AccessControl
+from bot.telegram.admin import Admin
+from bot.telegram.conversation import Conversation
+from bot.telegram.errors import ErrorHandler
+from bot.telegram.gate import Gate
+from bot.telegram.ordering import PerUserUpdateProcessor
+from bot.telegram.rate_limit import SlidingWindowLimiter
+from bot.telegram.runtime import BotRuntime
+
+logger = logging.getLogger(__name__)
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+RUNTIME_KEY = "care_runtime"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+RATE_LIMIT_RETRIES = 3
+
+BUILTIN_COMMANDS = {
+    "start": "Accueil, ce que sait faire l'assistant, confidentialité",
+    "aide": "Liste des commandes",
+    "sources": "Les sources de la base de connaissances",
+    "glossaire": "Sigles et termes (PCA, PCRA, RIE…)",
+    "annuler": "Interrompre le dialogue en cours",
+    "supprimer_mes_donnees": "Effacer toutes mes données",
+}
+ADMIN_COMMANDS = {
+    "autoriser": "Autoriser un utilisateur (identifiant)",
+    "revoquer": "Révoquer un utilisateur (identifiant)",
+    "utilisateurs": "Liste des utilisateurs",
+    "stats": "Statistiques d'usage",
+    "reindex": "Mettre l'index à jour",
+}
+
+
+def _request(settings: Settings, read_timeout: float) -> HTTPXRequest:
+    # Connection failures are retried by the transport (the request was not sent); timeouts and
+    # other network errors by bot.telegram.delivery.with_retry.
+    transport = httpx.AsyncHTTPTransport(
+        retries=3, limits=httpx.Limits(max_connections=256, max_keepalive_connections=64)
+    )
+    return HTTPXRequest(
+        connection_pool_size=256,
+        read_timeout=read_timeout,
+        write_timeout=20.0,
+        connect_timeout=10.0,
+        pool_timeout=5.0,
+        httpx_kwargs={"transport": transport},
+    )
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    typing_delay: float = 0.5,
+) -> TelegramApp:
+    """A ready-to-run application; tests pass recording request objects."""
+    runtime = BotRuntime(
+        settings=settings,
+        assistant=services.assistant,
+        store=services.store,
+        access=AccessControl(services.store, settings.care_allowed_users, settings.care_admins),
+        limiter=SlidingWindowLimiter(settings.care_rate_limit_per_minute),
+        reindex=services.index.refresh,
+        typing_delay=typing_delay,
+        upload_max_bytes=settings.care_upload_max_kb * 1000,
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .request(request or _request(settings, read_timeout=15.0))
+        .get_updates_request(get_updates_request or _request(settings, read_timeout=30.0))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(PerUserUpdateProcessor(settings.care_telegram_concurrency))
+        .post_init(on_startup)
+    )
+    application: TelegramApp = builder.build()
+    application.bot_data[RUNTIME_KEY] = runtime
+    gate = Gate(runtime)
+    Admin(gate).register(application)
+    Conversation(runtime, gate).register(application)
+    application.add_error_handler(ErrorHandler(runtime.metrics))
+    return application
+
+
+def runtime_of(application: TelegramApp) -> BotRuntime:
+    runtime: BotRuntime = application.bot_data[RUNTIME_KEY]
+    return runtime
+
+
+def bot_commands(runtime: BotRuntime, admin: bool = False) -> list[BotCommand]:
+    """The command menu: built-ins around the flows the assistant offers."""
+    commands = [
+        BotCommand("start", BUILTIN_COMMANDS["start"]),
+        BotCommand("aide", BUILTIN_COMMANDS["aide"]),
+    ]
+    commands += [
+        BotCommand(flow.command.lstrip("/"), flow.description[:256])
+        for flow in runtime.assistant.flows
+    ]
+    commands += [
+        BotCommand(name, text)
+        for name, text in BUILTIN_COMMANDS.items()
+        if name not in ("start", "aide")
+    ]
+    if admin:
+        commands += [BotCommand(name, text) for name, text in ADMIN_COMMANDS.items()]
+    return commands
+
+
+async def on_startup(application: TelegramApp) -> None:
+    """Seed the allowlist, then register the French command menu (a failure is only logged)."""
+    runtime = runtime_of(application)
+    await asyncio.to_thread(runtime.access.seed)
+    bot = application.bot
+    try:
+        for language in ("fr", None):
+            await bot.set_my_commands(
+                bot_commands(runtime), scope=BotCommandScopeDefault(), language_code=language
+            )
+    except TelegramError as exc:
+        logger.warning("command menu not registered: %s", exc)
+    for admin in sorted(runtime.access.admins):
+        try:
+            await bot.set_my_commands(
+                bot_commands(runtime, admin=True), scope=BotCommandScopeChat(admin)
+            )
+        except (BadRequest, Forbidden) as exc:  # the admin has not written to the bot yet
+            logger.info("admin menu not registered for %s: %s", admin, exc.message)
+    logger.info("bot @%s ready (%d flows)", bot.username, len(runtime.assistant.flows))

@@ -1,0 +1,84 @@
+"""Running the bot: long polling or webhook, with start-up errors in French."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.container import Services
+from bot.errors import ConfigurationError
+from bot.settings import Settings
+from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.webhook import WebhookOptions, serve_webhook
+
+logger = logging.getLogger(__name__)
+
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def quiet_telegram_logs() -> None:
+    """PTB logs whole updates and request parameters at DEBUG: never let message text through."""
+    for name in ("telegram", "telegram.ext", "telegram._bot"):
+        logger_ = logging.getLogger(name)
+        logger_.setLevel(max(logging.INFO, logger_.getEffectiveLevel()))
+
+
+def _startup_error(exc: Exception, settings: Settings) -> ConfigurationError:
+    if isinstance(exc, InvalidToken):
+        return ConfigurationError(
+            "Telegram rejected the token",
+            user_message="Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le auprès de "
+            "@BotFather.",
+        )
+    return ConfigurationError(
+        f"Telegram unreachable: {type(exc).__name__}",
+        user_message=f"Impossible de joindre l'API Telegram ({settings.telegram_base_url}) : "
+        "vérifiez le réseau ou TELEGRAM_BASE_URL.",
+    )
+
+
+def run_polling(settings: Settings, services: Services) -> None:
+    quiet_telegram_logs()
+    application = build_application(settings, services)
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+    except (InvalidToken, NetworkError) as exc:
+        raise _startup_error(exc, settings) from exc
+
+
+def webhook_options(
+    settings: Settings,
+    listen: str | None,
+    port: int | None,
+    url: str | None,
+    secret: str | None,
+) -> WebhookOptions:
+    url = url or settings.care_webhook_url
+    if not url:
+        raise ConfigurationError(
+            "webhook URL missing",
+            user_message="Le mode webhook demande une URL publique : --url ou CARE_WEBHOOK_URL.",
+        )
+    if secret is None and settings.care_webhook_secret is not None:
+        secret = settings.care_webhook_secret.get_secret_value()
+    if not secret or not SECRET_PATTERN.match(secret):
+        raise ConfigurationError(
+            "webhook secret missing or malformed",
+            user_message="Le mode webhook demande un secret (--secret ou CARE_WEBHOOK_SECRET) : "
+            "1 à 256 caractères parmi A-Z, a-z, 0-9, _ et -.",
+        )
+    return WebhookOptions(
+        listen or settings.care_webhook_listen, port or settings.care_webhook_port, url, secret
+    )
+
+
+def run_webhook(settings: Settings, services: Services, options: WebhookOptions) -> None:
+    quiet_telegram_logs()
+    application = build_application(settings, services)
+    try:
+        asyncio.run(serve_webhook(application, options))
+    except (InvalidToken, NetworkError) as exc:
+        raise _startup_error(exc, settings) from exc

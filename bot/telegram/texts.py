@@ -1,0 +1,96 @@
+"""French texts of the Telegram front end (one place to review the wording)."""
+
+from __future__ import annotations
+
+PATIENT_DATA_WARNING = (
+    "⚠️ Votre message semble contenir des données de patient (numéro de sécurité sociale, ou nom "
+    "et date de naissance). Je ne l'ai ni traité ni enregistré.\n\n"
+    "N'envoyez jamais de données de santé ou d'identité de patients dans cette conversation : "
+    "reformulez votre question sans elles."
+)
+NON_TEXT_INPUT = (
+    "Je ne traite que les messages écrits : posez votre question en toutes lettres ou utilisez "
+    "les boutons. Pendant /fiche_projet ou /lettre_engagement, vous pouvez aussi m'envoyer un "
+    "fichier de réponses (.yaml, .yml ou .json)."
+)
+GENERIC_APOLOGY = (
+    "Désolé, une erreur interne m'a empêché de répondre. Elle a été enregistrée pour "
+    "l'administrateur ; veuillez réessayer dans un instant."
+)
+PRIVATE_ONLY = (
+    "Pour protéger vos brouillons et vos données, cette commande n'est disponible qu'en "
+    "conversation privée : utilisez une conversation privée avec moi."
+)
+FLOW_IN_PRIVATE = (
+    "Vous avez un dialogue en cours dans notre conversation privée : répondez-y là-bas, ou tapez "
+    "/annuler pour l'abandonner."
+)
+GROUP_REFUSED = "Je ne réponds qu'en conversation privée : écrivez-moi directement."
+DOCUMENT_PRIVATE_ONLY = (
+    "Le document est prêt, mais je n'envoie jamais de document dans un groupe : demandez-le en "
+    "conversation privée avec /mes_dossiers."
+)
+FEEDBACK_RECORDED = "Merci pour votre avis."
+SOURCES_BUTTON = "📚 Sources"
+ADMIN_ONLY = "Cette commande est réservée aux administrateurs de l'assistant."
+
+# -- access --------------------------------------------------------------------------------
+REFUSAL = (
+    "Bonjour ! Cet assistant est réservé aux référents SSI, RSSI et DSI autorisés. "
+    "Vous n'êtes pas (encore) autorisé à l'utiliser."
+)
+REFUSAL_ASK = "Vous pouvez demander l'accès : un administrateur examinera votre demande."
+REFUSAL_NO_ADMIN = "Contactez l'administrateur de l'assistant pour obtenir l'accès."
+REFUSAL_GROUP = "Pour demander l'accès, écrivez-moi en conversation privée."
+REQUEST_BUTTON = "🔑 Demander l'accès"
+REQUEST_SENT = "Votre demande d'accès a été transmise aux administrateurs. Vous serez prévenu ici."
+REQUEST_PENDING = "Votre demande d'accès est déjà en attente d'examen par un administrateur."
+REQUEST_REVOKED = (
+    "Votre accès a été refusé ou retiré. Contactez l'administrateur de l'assistant si vous pensez "
+    "qu'il s'agit d'une erreur."
+)
+ALREADY_ALLOWED = "Vous avez déjà accès à l'assistant : tapez /aide."
+ACCESS_GRANTED = "✅ Votre accès à l'Assistant CaRE a été accordé. Tapez /start pour commencer."
+ACCESS_DENIED = "Votre demande d'accès à l'Assistant CaRE a été refusée."
+APPROVE_BUTTON = "✅ Autoriser"
+DENY_BUTTON = "❌ Refuser"
+
+
+def too_many_messages(seconds: int) -> str:
+    return f"Trop de messages : réessayez dans {seconds} s."
+
+
+def access_request(name: str, username: str | None, user_id: int) -> str:
+    handle = f" (@{username})" if username else ""
+    return f"Demande d'accès : {name}{handle}, identifiant Telegram {user_id}."
+
+
+def request_decided(request: str, granted: bool, admin: str) -> str:
+    verdict = "autorisée" if granted else "refusée"
+    return f"{request}\n→ demande {verdict} par {admin}."
+
+
+# -- admin commands -------------------------------------------------------------------------
+USAGE_ALLOW = "Usage : /autoriser IDENTIFIANT (l'identifiant Telegram numérique de la personne)."
+USAGE_REVOKE = "Usage : /revoquer IDENTIFIANT (l'identifiant Telegram numérique de la personne)."
+CANNOT_REVOKE_ADMIN = (
+    "Impossible de révoquer un administrateur déclaré dans CARE_ADMINS : modifiez la "
+    "configuration du serveur."
+)
+REINDEX_STARTED = "Réindexation en cours…"
+
+
+def allowed(user_id: int, notified: bool) -> str:
+    note = "" if notified else " (il n'a pas encore écrit au bot : il n'a pas pu être prévenu)"
+    return f"L'utilisateur {user_id} est autorisé{note}."
+
+
+def revoked(user_id: int) -> str:
+    return f"L'accès de l'utilisateur {user_id} est révoqué."
+
+
+def reindexed(files: int, chunks: int, added: int, updated: int, removed: int, secs: float) -> str:
+    return (
+        f"Index à jour : {files} fichiers, {chunks} extraits (+{added} ajoutés, {updated} "
+        f"modifiés, -{removed} retirés) en {secs:.1f} s."
+    )
