@@ -18,6 +18,7 @@ from retrieval import Passage, SearchResult
 UNCERTAIN_MARK = "(à confirmer)"
 MAX_SENTENCES = 4
 MAX_ANSWER_CHARS = 900
+_SHORT_SENTENCE = 120  # chars: shorter sentences get the next one as context
 
 NOT_FOUND_TEXT = (
     "Je ne sais pas : je n'ai trouvé aucune source fiable dans ma base de connaissances "
@@ -123,7 +124,25 @@ class ExtractiveComposer:
         if not picked and candidates:
             picked = candidates[:1]
         picked.sort(key=lambda c: (c[1], c[2]))
-        return [(c[3], c[4]) for c in picked]
+        return self._with_continuations([(c[3], c[2], c[4]) for c in picked])
+
+    @staticmethod
+    def _with_continuations(
+        picked: list[tuple[Passage, int, str]],
+    ) -> list[tuple[Passage, str]]:
+        """Add the sentence that follows a short or announcing one ("… deux prérequis.")."""
+        chosen = {(p.chunk_id, position) for p, position, _ in picked}
+        result: list[tuple[Passage, str]] = []
+        for passage, position, sentence in picked:
+            result.append((passage, sentence))
+            if len(sentence) >= _SHORT_SENTENCE and not sentence.rstrip().endswith(":"):
+                continue
+            sentences = split_sentences(passage.text)
+            following = position + 1
+            if following < len(sentences) and (passage.chunk_id, following) not in chosen:
+                chosen.add((passage.chunk_id, following))
+                result.append((passage, sentences[following]))
+        return result
 
 
 def render_sources(refs: Sequence[SourceRef]) -> str:
