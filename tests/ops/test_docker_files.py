@@ -6,6 +6,7 @@ missing volumes, files the image copies that do not exist, a root user, no healt
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -149,9 +150,65 @@ def test_requirements_script_reads_pyproject() -> None:
     assert not any(w.startswith("torch") for w in wanted)  # from the CPU index instead
 
 
-@pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint is not installed")
+def _tool(name: str) -> str | None:
+    """A command from PATH or from this interpreter's environment (an unactivated venv)."""
+    beside = Path(sys.executable).parent / name
+    return shutil.which(name) or (str(beside) if beside.exists() else None)
+
+
+@pytest.mark.skipif(_tool("hadolint") is None, reason="hadolint is not installed")
 def test_hadolint() -> None:
     result = subprocess.run(
-        ["hadolint", str(DOCKER / "Dockerfile")], capture_output=True, text=True, check=False
+        [str(_tool("hadolint")), str(DOCKER / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def _compose_v1_copy(target: Path) -> Path:
+    """docker/ copied for docker-compose 1.29, which predates two Compose-spec features we use.
+
+    Only those two are rewritten (the top-level ``name`` and the long ``env_file`` syntax with
+    ``required: false``); everything else is checked as written: schema, anchors and merges,
+    variable interpolation, profiles, ``depends_on`` conditions, volumes.
+    """
+    copy = target / "docker"
+    shutil.copytree(DOCKER, copy)
+    shutil.copy(copy / "care.env.example", copy / "care.env")
+    text = (copy / "compose.yaml").read_text(encoding="utf-8")
+    long_env_file = "    - path: care.env\n      required: false\n"
+    assert long_env_file in text and re.search(r"^name: ", text, flags=re.M)
+    text = re.sub(r"^name: .*\n", "", text, flags=re.M).replace(long_env_file, "    - care.env\n")
+    (copy / "compose.yaml").write_text(text, encoding="utf-8")
+    return copy / "compose.yaml"
+
+
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="docker-compose is not installed"
+)
+@pytest.mark.parametrize("profile", ["", "postgres", "webhook", "ollama"])
+def test_compose_config_validates(tmp_path: Path, profile: str) -> None:
+    compose_file = _compose_v1_copy(tmp_path)
+    args = ["docker-compose", "-f", str(compose_file)]
+    if profile:
+        args += ["--profile", profile]
+    result = subprocess.run(
+        [*args, "config"], capture_output=True, text=True, check=False, env=_no_compose_env()
+    )
+    assert result.returncode == 0, result.stderr
+    resolved: dict[str, Any] = yaml.safe_load(result.stdout)
+    assert {"bot", "chroma"} <= set(resolved["services"])
+    bot = resolved["services"]["bot"]
+    assert bot["environment"]["CHROMA_URL"] == "http://chroma:8000"
+    assert bot["build"]["args"]["EXTRAS"] == "postgres"  # the default of the interpolation
+
+
+def _no_compose_env() -> dict[str, str]:
+    """The environment without CARE_/COMPOSE_ variables, so that defaults are what is checked."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CARE_", "COMPOSE_", "POSTGRES_"))
+    }
