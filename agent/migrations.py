@@ -1,9 +1,11 @@
-"""Versioned schema migrations of the store, for SQLite and PostgreSQL side by side.
+"""Versioned schema migrations of the store, written once for SQLite and PostgreSQL.
 
-Migration *n* of one list is the same change as migration *n* of the other: a store applies
-every migration newer than the highest number recorded in its ``schema_version`` table, each in
-the same transaction as the ``INSERT`` recording it. Append new migrations to BOTH lists; never
-edit one that has shipped.
+A store applies every migration newer than the highest number recorded in its
+``schema_version`` table, each in the same transaction as the ``INSERT`` recording it. Append new
+migrations to ``_MIGRATIONS``; never edit one that has shipped. A script names the few types that
+differ between the databases by placeholder (``{json}``: a JSON document); ``SQLITE_MIGRATIONS``
+and ``POSTGRES_MIGRATIONS`` are the scripts with the placeholders filled in, so migration *n* is
+the same change in both.
 
 Column types mirror each other so that a JSON dump of one store restores into the other:
 timestamps are ISO-8601 text, JSON documents are text (SQLite) or ``json`` (PostgreSQL, which
@@ -12,12 +14,12 @@ keeps the key order the drafting flows rely on).
 
 from __future__ import annotations
 
-SQLITE_MIGRATIONS: list[str] = [
+_MIGRATIONS: list[str] = [
     # 1: initial schema
     """
     CREATE TABLE sessions (
         user_id TEXT PRIMARY KEY,
-        data TEXT NOT NULL,
+        data {json} NOT NULL,
         version INTEGER NOT NULL DEFAULT 0,
         updated TEXT NOT NULL
     );
@@ -26,7 +28,7 @@ SQLITE_MIGRATIONS: list[str] = [
         user_id TEXT NOT NULL,
         doc_type TEXT NOT NULL,
         title TEXT NOT NULL,
-        answers TEXT NOT NULL,
+        answers {json} NOT NULL,
         created TEXT NOT NULL,
         updated TEXT NOT NULL
     );
@@ -42,49 +44,20 @@ SQLITE_MIGRATIONS: list[str] = [
         user_id TEXT NOT NULL,
         question TEXT NOT NULL,
         answer TEXT NOT NULL,
-        sources TEXT NOT NULL,
+        sources {json} NOT NULL,
         rating INTEGER,
         created TEXT NOT NULL
     );
     """,
 ]
 
-POSTGRES_MIGRATIONS: list[str] = [
-    # 1: initial schema
-    """
-    CREATE TABLE sessions (
-        user_id TEXT PRIMARY KEY,
-        data JSON NOT NULL,
-        version INTEGER NOT NULL DEFAULT 0,
-        updated TEXT NOT NULL
-    );
-    CREATE TABLE drafts (
-        draft_id TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        doc_type TEXT NOT NULL,
-        title TEXT NOT NULL,
-        answers JSON NOT NULL,
-        created TEXT NOT NULL,
-        updated TEXT NOT NULL
-    );
-    CREATE INDEX drafts_user ON drafts(user_id);
-    CREATE TABLE users (
-        user_id TEXT PRIMARY KEY,
-        status TEXT NOT NULL,
-        display_name TEXT NOT NULL DEFAULT '',
-        updated TEXT NOT NULL
-    );
-    CREATE TABLE feedback (
-        feedback_id TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        question TEXT NOT NULL,
-        answer TEXT NOT NULL,
-        sources JSON NOT NULL,
-        rating INTEGER,
-        created TEXT NOT NULL
-    );
-    """,
-]
+
+def _for_dialect(json_type: str) -> list[str]:
+    return [script.replace("{json}", json_type) for script in _MIGRATIONS]
+
+
+SQLITE_MIGRATIONS: list[str] = _for_dialect(json_type="TEXT")
+POSTGRES_MIGRATIONS: list[str] = _for_dialect(json_type="JSON")
 
 # Tables in dependency order, with their columns: what a backup dumps and a restore loads.
 TABLES: dict[str, tuple[str, ...]] = {

@@ -1,6 +1,7 @@
 """The store in PostgreSQL, for several bot replicas sharing one database.
 
-Same interface and semantics as ``SqliteStore`` (see ``agent.store``), psycopg 3 underneath:
+Same interface, semantics and SQL as ``SqliteStore``: both are an ``agent.store_sql.SqlStore``.
+What this module brings is psycopg 3 underneath and what PostgreSQL does differently:
 
 - a small thread-safe pool of connections (``pool_size``), each in autocommit mode so a read is
   one statement and a write is one explicit transaction;
@@ -14,25 +15,15 @@ Same interface and semantics as ``SqliteStore`` (see ``agent.store``), psycopg 3
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.errors import StoreError
-from agent.migrations import JSON_COLUMNS, POSTGRES_MIGRATIONS, TABLES, statements
-from agent.store import (
-    Draft,
-    Feedback,
-    UserRecord,
-    merged_draft,
-    new_id,
-    now_iso,
-    session_to_json,
-)
-from agent.turns import Session
+from agent.migrations import POSTGRES_MIGRATIONS, TABLES
+from agent.store_sql import Dialect, SqlConnection, SqlCursor, SqlStore
 
 if TYPE_CHECKING:
     import psycopg
@@ -41,7 +32,14 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _MIGRATION_LOCK = 0x0CA4E  # pg_advisory_xact_lock key: one migrating replica at a time
-_DRAFT_COLUMNS = "draft_id, user_id, doc_type, title, answers, created, updated"
+
+POSTGRES = Dialect(
+    param="%s",
+    json_param="%s::json",
+    lock_rows=" FOR UPDATE",  # update_draft_answers: concurrent merges of one draft queue up
+    feedback_order="created, feedback_id",  # no insertion order in PostgreSQL
+    migrations=POSTGRES_MIGRATIONS,
+)
 
 
 def _psycopg() -> Any:
@@ -56,11 +54,6 @@ def _psycopg() -> Any:
             ),
         ) from exc
     return psycopg
-
-
-def _json(value: Any) -> Any:
-    """A json column as Python data (psycopg already decodes json; text is decoded here)."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def redact(url: str) -> str:
@@ -129,8 +122,26 @@ class _Pool:
             conn.close()
 
 
-class PostgresStore:
+class _Connection:
+    """A psycopg connection seen as an ``SqlConnection`` (SQL built at run time, executemany)."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> SqlCursor:
+        # No parameters: None, so that psycopg leaves a literal "%" in the SQL alone.
+        return self._conn.execute(sql, params or None)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> object:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        return None
+
+
+class PostgresStore(SqlStore):
     """Sessions, drafts, users and feedback in PostgreSQL (``postgresql://user:pw@host/db``)."""
+
+    dialect = POSTGRES
 
     def __init__(self, url: str, pool_size: int = 8, connect_timeout: float = 10.0) -> None:
         self.url = url
@@ -139,16 +150,16 @@ class PostgresStore:
         self._migrate()
 
     # -- plumbing -------------------------------------------------------------------------
-    def _run(self, work: Callable[[psycopg.Connection[Any]], T], write: bool = True) -> T:
+    def _run(self, work: Callable[[SqlConnection], T], write: bool = True) -> T:
         """Run ``work`` in one transaction (or one autocommit read), retrying once when the
         connection turns out to be broken (e.g. the server restarted since it was opened)."""
         for attempt in (1, 2):
             try:
                 with self._pool.connection() as conn:
                     if not write:
-                        return work(conn)
+                        return work(_Connection(conn))
                     with conn.transaction():
-                        return work(conn)
+                        return work(_Connection(conn))
             except self._psycopg.OperationalError as exc:
                 if attempt == 1 and _connection_lost(exc):
                     logger.warning("PostgreSQL connection lost (%s): retrying once", exc)
@@ -158,239 +169,23 @@ class PostgresStore:
                 raise StoreError(f"PostgreSQL store failed: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return self._run(lambda conn: list(conn.execute(sql, params).fetchall()), write=False)
+    def _write(self, work: Callable[[SqlConnection], T]) -> T:
+        return self._run(work)
 
-    def _migrate(self) -> None:
-        def migrate(conn: psycopg.Connection[Any]) -> None:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-            current = (row[0] if row else None) or 0
-            for number, script in enumerate(POSTGRES_MIGRATIONS, start=1):
-                if number > current:
-                    logger.info("PostgreSQL store: applying migration %d", number)
-                    for statement in statements(script):
-                        conn.execute(statement)  # type: ignore[call-overload]
-                    conn.execute("INSERT INTO schema_version(version) VALUES (%s)", (number,))
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._run(lambda conn: conn.execute(sql, params).fetchall(), write=False)
 
-        self._run(migrate)
+    def _lock_for_migration(self, conn: SqlConnection) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
 
-    @property
-    def schema_version(self) -> int:
-        return int(self._rows("SELECT MAX(version) FROM schema_version")[0][0] or 0)
+    def _snapshot(self, conn: SqlConnection) -> None:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    def _clear_tables(self, conn: SqlConnection) -> None:
+        conn.execute(f"TRUNCATE {', '.join(TABLES)}")
 
     def close(self) -> None:
         self._pool.close()
-
-    # -- sessions -------------------------------------------------------------------------
-    def load_session(self, user_id: str) -> Session:
-        rows = self._rows("SELECT data, version FROM sessions WHERE user_id = %s", (user_id,))
-        if not rows:
-            return Session(user_id=user_id)
-        data = dict(_json(rows[0][0]))
-        data.update(user_id=user_id, version=rows[0][1])
-        return Session(**data)
-
-    def save_session(self, session: Session) -> None:
-        self._run(
-            lambda conn: conn.execute(
-                "INSERT INTO sessions(user_id, data, version, updated) "
-                "VALUES (%s, %s::json, 1, %s) "
-                "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, "
-                "version = sessions.version + 1, updated = excluded.updated",
-                (session.user_id, session_to_json(session), now_iso()),
-            )
-        )
-        session.version += 1
-
-    def delete_user_data(self, user_id: str) -> None:
-        def delete(conn: psycopg.Connection[Any]) -> None:
-            conn.execute("DELETE FROM sessions WHERE user_id = %s", (user_id,))
-            conn.execute("DELETE FROM drafts WHERE user_id = %s", (user_id,))
-            conn.execute("DELETE FROM feedback WHERE user_id = %s", (user_id,))
-
-        self._run(delete)
-
-    # -- drafts ---------------------------------------------------------------------------
-    def save_draft(self, draft: Draft) -> None:
-        self._run(
-            lambda conn: conn.execute(
-                "INSERT INTO drafts(draft_id, user_id, doc_type, title, answers, created, updated)"
-                " VALUES (%s, %s, %s, %s, %s::json, %s, %s) ON CONFLICT(draft_id) DO UPDATE SET "
-                "title = excluded.title, answers = excluded.answers, updated = excluded.updated",
-                (
-                    draft.draft_id,
-                    draft.user_id,
-                    draft.doc_type,
-                    draft.title,
-                    json.dumps(draft.answers, ensure_ascii=False),
-                    draft.created,
-                    draft.updated,
-                ),
-            )
-        )
-
-    def update_draft_answers(
-        self, user_id: str, draft_id: str, answers: dict[str, Any], title: str | None = None
-    ) -> Draft | None:
-        def update(conn: psycopg.Connection[Any]) -> Draft | None:
-            row = conn.execute(
-                f"SELECT {_DRAFT_COLUMNS} FROM drafts "  # noqa: S608
-                "WHERE user_id = %s AND draft_id = %s FOR UPDATE",
-                (user_id, draft_id),
-            ).fetchone()
-            if row is None:
-                return None
-            draft = merged_draft(_draft(row), answers, title)
-            conn.execute(
-                "UPDATE drafts SET title = %s, answers = %s::json, updated = %s "
-                "WHERE draft_id = %s",
-                (
-                    draft.title,
-                    json.dumps(draft.answers, ensure_ascii=False),
-                    draft.updated,
-                    draft_id,
-                ),
-            )
-            return draft
-
-        return self._run(update)
-
-    def get_draft(self, user_id: str, draft_id: str) -> Draft | None:
-        rows = self._rows(
-            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE user_id = %s AND draft_id = %s",  # noqa: S608
-            (user_id, draft_id),
-        )
-        return _draft(rows[0]) if rows else None
-
-    def list_drafts(self, user_id: str) -> list[Draft]:
-        rows = self._rows(
-            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE user_id = %s "  # noqa: S608
-            "ORDER BY updated DESC",
-            (user_id,),
-        )
-        return [_draft(row) for row in rows]
-
-    def delete_draft(self, user_id: str, draft_id: str) -> bool:
-        return self._run(
-            lambda conn: (
-                conn.execute(
-                    "DELETE FROM drafts WHERE user_id = %s AND draft_id = %s", (user_id, draft_id)
-                ).rowcount
-                > 0
-            )
-        )
-
-    # -- users ----------------------------------------------------------------------------
-    def set_user(self, user_id: str, status: str, display_name: str = "") -> None:
-        self._run(
-            lambda conn: conn.execute(
-                "INSERT INTO users(user_id, status, display_name, updated) "
-                "VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT(user_id) DO UPDATE SET status = excluded.status, "
-                "display_name = CASE WHEN excluded.display_name = '' THEN users.display_name "
-                "ELSE excluded.display_name END, updated = excluded.updated",
-                (user_id, status, display_name, now_iso()),
-            )
-        )
-
-    def get_user(self, user_id: str) -> UserRecord | None:
-        rows = self._rows(
-            "SELECT user_id, status, display_name, updated FROM users WHERE user_id = %s",
-            (user_id,),
-        )
-        return UserRecord(*rows[0]) if rows else None
-
-    def list_users(self) -> list[UserRecord]:
-        rows = self._rows("SELECT user_id, status, display_name, updated FROM users ORDER BY 1")
-        return [UserRecord(*row) for row in rows]
-
-    # -- feedback -------------------------------------------------------------------------
-    def add_feedback(self, user_id: str, question: str, answer: str, sources: list[str]) -> str:
-        feedback_id = new_id()
-        self._run(
-            lambda conn: conn.execute(
-                "INSERT INTO feedback(feedback_id, user_id, question, answer, sources, rating, "
-                "created) VALUES (%s, %s, %s, %s, %s::json, NULL, %s) "
-                "ON CONFLICT(feedback_id) DO NOTHING",  # a retried insert is not an error
-                (feedback_id, user_id, question, answer, json.dumps(sources), now_iso()),
-            )
-        )
-        return feedback_id
-
-    def rate_feedback(self, feedback_id: str, user_id: str, rating: int) -> bool:
-        return self._run(
-            lambda conn: (
-                conn.execute(
-                    "UPDATE feedback SET rating = %s WHERE feedback_id = %s AND user_id = %s",
-                    (rating, feedback_id, user_id),
-                ).rowcount
-                > 0
-            )
-        )
-
-    def list_feedback(self) -> list[Feedback]:
-        rows = self._rows(
-            "SELECT feedback_id, user_id, question, answer, sources, rating, created "
-            "FROM feedback ORDER BY created, feedback_id"
-        )
-        return [Feedback(r[0], r[1], r[2], r[3], list(_json(r[4])), r[5], r[6]) for r in rows]
-
-    # -- backup ---------------------------------------------------------------------------
-    def export_tables(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of every table, JSON columns decoded (see ``agent.store_dump``)."""
-
-        def export(conn: psycopg.Connection[Any]) -> dict[str, list[dict[str, Any]]]:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot
-            tables: dict[str, list[dict[str, Any]]] = {}
-            for table, columns in TABLES.items():
-                sql = f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1"  # noqa: S608
-                rows = conn.execute(sql).fetchall()  # type: ignore[call-overload]
-                tables[table] = [
-                    {
-                        column: _json(value) if (table, column) in JSON_COLUMNS else value
-                        for column, value in zip(columns, row, strict=True)
-                    }
-                    for row in rows
-                ]
-            return tables
-
-        return self._run(export)
-
-    def import_tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """Replace the whole content of the store with ``tables``, in one transaction."""
-
-        def load(conn: psycopg.Connection[Any]) -> None:
-            conn.execute(f"TRUNCATE {', '.join(TABLES)}")  # type: ignore[call-overload]
-            for table, columns in TABLES.items():
-                casts = [
-                    "%s::json" if (table, column) in JSON_COLUMNS else "%s" for column in columns
-                ]
-                sql = (
-                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                    f"VALUES ({', '.join(casts)})"
-                )
-                with conn.cursor() as cursor:
-                    cursor.executemany(
-                        sql,  # type: ignore[arg-type]
-                        [_row_params(table, columns, row) for row in tables.get(table, [])],
-                    )
-
-        self._run(load)
-
-
-def _row_params(table: str, columns: tuple[str, ...], row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(
-        json.dumps(row[column], ensure_ascii=False)
-        if (table, column) in JSON_COLUMNS
-        else row[column]
-        for column in columns
-    )
-
-
-def _draft(row: tuple[Any, ...]) -> Draft:
-    return Draft(row[0], row[1], row[2], row[3], dict(_json(row[4])), row[5], row[6])
 
 
 def _connection_lost(exc: Exception) -> bool:
