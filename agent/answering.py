@@ -7,11 +7,21 @@ retriever's relevance gate the assistant says it does not know and who can answe
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from agent.enumerations import (
+    BULLET,
+    SENTENCE_END,
+    Enumeration,
+    asks_for_date,
+    asks_for_list,
+    find_enumerations,
+    has_date,
+    listed_noun,
+    render_enumeration,
+)
 from agent.turns import SourceRef
 from retrieval import Passage, SearchResult
 
@@ -19,6 +29,14 @@ UNCERTAIN_MARK = "(à confirmer)"
 MAX_SENTENCES = 4
 MAX_ANSWER_CHARS = 900
 _SHORT_SENTENCE = 120  # chars: shorter sentences get the next one as context
+_LIST_PASSAGES = 5  # a list may come from any of the passages the retriever returned
+_MIN_LIST_COVERAGE = 0.5  # share of the query's terms the list (with its heading) must carry
+_SAME_SOURCE_BONUS = 1.5  # a list from the best passage's source note is preferred
+_DATE_BOOST = 2.5  # a date question prefers the sentences that carry a date
+_SAME_CONTENT = 0.85  # share of the shorter sentence's terms found in a longer one: a repeat
+_MIN_REPEAT_TERMS = 4
+_NUMERALS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+_LIST_CUES = "liste lister énumérer détailler contenir comporter comprendre"
 
 NOT_FOUND_TEXT = (
     "Je ne sais pas : je n'ai trouvé aucune source fiable dans ma base de connaissances "
@@ -31,9 +49,6 @@ NOT_FOUND_TEXT = (
     "• incident de sécurité en cours : signalez-le sans attendre sur le portail de "
     "signalement et contactez le CERT Santé."
 )
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÖØ-Þ0-9«(•-])")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -51,10 +66,10 @@ def split_sentences(text: str) -> list[str]:
     """Split a passage into sentences and list items, keeping each one readable alone."""
     pieces: list[str] = []
     for line in text.splitlines():
-        line = _BULLET.sub("", line).strip()
+        line = BULLET.sub("", line).strip()
         if not line or line.startswith("#"):
             continue
-        pieces.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+        pieces.extend(part.strip() for part in SENTENCE_END.split(line) if part.strip())
     return pieces
 
 
@@ -74,14 +89,31 @@ def source_ref(number: int, passage: Passage) -> SourceRef:
 
 
 class ExtractiveComposer:
-    """Picks the sentences of the best passages sharing the most weighted terms with the query."""
+    """Picks the sentences of the best passages sharing the most weighted terms with the query.
+
+    A question asking for a list ("quelles sont les 7 actions…") gets the items of the best
+    matching list of the passages (see agent.enumerations); a question asking for a date
+    prefers the sentences that carry one.
+    """
 
     def __init__(self, analyze: Callable[[str], list[str]]) -> None:
         self._analyze = analyze
+        self._numerals = {
+            str(value): tokens[0]
+            for value, word in enumerate(_NUMERALS, start=2)
+            if (tokens := analyze(word))
+        }
+        self._cues = set(analyze(_LIST_CUES))
 
     def compose(self, result: SearchResult, as_of: date) -> Answer:
         if not result.found or not result.passages:
             return Answer(result.query, NOT_FOUND_TEXT, False, "extractive", as_of, (), ())
+        listed = self._list_answer(result.query, result.passages)
+        if listed is not None:
+            text, listed_refs = listed
+            return Answer(
+                result.query, text, True, "extractive", as_of, result.passages, listed_refs
+            )
         chosen = self._choose(result.query, result.passages)
         numbers: dict[str, int] = {}
         refs: list[SourceRef] = []
@@ -91,38 +123,105 @@ class ExtractiveComposer:
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
                 refs.append(source_ref(numbers[key], passage))
-            if passage.citation.uncertain and UNCERTAIN_MARK not in sentence:
-                sentence = f"{sentence.rstrip('.')} {UNCERTAIN_MARK}."
-            lines.append(f"{sentence} [{numbers[key]}]")
+            lines.append(f"{_marked(sentence, passage)} [{numbers[key]}]")
         text = " ".join(lines)
         return Answer(result.query, text, True, "extractive", as_of, result.passages, tuple(refs))
 
+    def _terms(self, text: str) -> set[str]:
+        """Analysed terms, numerals written in words ("7" and "sept" match)."""
+        return {self._numerals.get(term, term) for term in self._analyze(text)}
+
+    def _list_answer(
+        self, query: str, passages: Sequence[Passage]
+    ) -> tuple[str, tuple[SourceRef, ...]] | None:
+        """The list answer, plus the best sentence of the top passage when it is another source."""
+        if not asks_for_list(query):
+            return None
+        best = self._best_enumeration(query, passages)
+        if best is None:
+            return None
+        passage, enumeration = best
+        text = render_enumeration(
+            enumeration, passage.text, 1, lambda line: _marked(line, passage)
+        )
+        refs = [source_ref(1, passage)]
+        top = passages[0]
+        if top.citation.source_id != passage.citation.source_id:
+            listed = self._terms(text)
+            for _, sentence in self._choose(query, [top])[:1]:
+                if not _same_content(self._terms(sentence), listed):
+                    text += f"\n{_marked(sentence, top)} [2]"
+                    refs.append(source_ref(2, top))
+        return text, tuple(refs)
+
+    def _best_enumeration(
+        self, query: str, passages: Sequence[Passage]
+    ) -> tuple[Passage, Enumeration] | None:
+        """The list whose heading, intro and items carry most of the query (best passages)."""
+        query_terms = self._terms(query) - self._cues
+        if not query_terms:
+            return None
+        needed = max(min(2, len(query_terms)), _MIN_LIST_COVERAGE * len(query_terms))
+        noun = listed_noun(query)
+        noun_terms = self._terms(noun) if noun else set()
+        best: tuple[float, Passage, Enumeration] | None = None
+        for rank, passage in enumerate(passages[:_LIST_PASSAGES]):
+            weight = _rank_weight(passages, rank)
+            section = self._terms(passage.citation.section)
+            for enumeration in find_enumerations(passage.text):
+                intro = self._terms(enumeration.intro or "")
+                labels = self._terms(" ".join(_label(item) for item in enumeration.items))
+                head = section | intro
+                body = self._terms(" ".join(enumeration.items))
+                shared = len(query_terms & (head | body))
+                if shared < needed:
+                    continue
+                if noun_terms and not noun_terms <= (intro or section) | labels:
+                    continue  # a list of other things ("domaines" for "objectifs")
+                if not noun_terms and not query_terms & (intro or section):
+                    continue
+                score = weight * (shared + 0.5 * len(query_terms & head)) / len(query_terms)
+                score *= 0.8 if enumeration.inline else 1.0
+                if passage.citation.source_id == passages[0].citation.source_id:
+                    score *= _SAME_SOURCE_BONUS
+                if best is None or score > best[0]:
+                    best = (score, passage, enumeration)
+        return None if best is None else (best[1], best[2])
+
     def _choose(self, query: str, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
-        query_terms = set(self._analyze(query))
+        query_terms = self._terms(query)
+        wants_date = asks_for_date(query)
         candidates: list[tuple[float, int, int, Passage, str]] = []
-        top_score = passages[0].score or 1.0
         for rank, passage in enumerate(passages[:3]):
-            rank_weight = max(passage.score / top_score, 0.0) if top_score > 0 else 1.0
-            rank_weight = max(rank_weight, 0.25) / (1 + rank)
+            rank_weight = _rank_weight(passages, rank)
             for position, sentence in enumerate(split_sentences(passage.text)):
-                terms = set(self._analyze(sentence))
+                terms = self._terms(sentence)
                 overlap = len(query_terms & terms)
                 if not terms:
                     continue
                 score = rank_weight * (overlap + 0.1) / math.sqrt(len(terms) + 4)
+                if wants_date and has_date(sentence):
+                    score *= _DATE_BOOST
                 candidates.append((score, rank, position, passage, sentence))
         candidates.sort(key=lambda c: -c[0])
         picked: list[tuple[float, int, int, Passage, str]] = []
+        seen: list[set[str]] = []
         length = 0
         for candidate in candidates:
             if len(picked) >= MAX_SENTENCES:
                 break
             if picked and (candidate[0] < 0.35 * picked[0][0] or length > MAX_ANSWER_CHARS):
                 break
+            terms = self._terms(candidate[4])
+            if any(_same_content(terms, other) for other in seen):
+                continue  # the same fact, worded alike, in another passage
+            seen.append(terms)
             picked.append(candidate)
             length += len(candidate[4])
         if not picked and candidates:
             picked = candidates[:1]
+        if wants_date and any(has_date(c[4]) for c in picked):
+            picked = [c for c in picked if has_date(c[4])]  # the date is the answer
         picked.sort(key=lambda c: (c[1], c[2]))
         return self._with_continuations([(c[3], c[2], c[4]) for c in picked])
 
@@ -143,6 +242,34 @@ class ExtractiveComposer:
                 chosen.add((passage.chunk_id, following))
                 result.append((passage, sentences[following]))
         return result
+
+
+def _rank_weight(passages: Sequence[Passage], rank: int) -> float:
+    """How much a passage's sentences count: its score relative to the best one, by rank."""
+    top_score = passages[0].score or 1.0
+    weight = max(passages[rank].score / top_score, 0.0) if top_score > 0 else 1.0
+    return max(weight, 0.25) / (1 + rank)
+
+
+def _same_content(a: set[str], b: set[str]) -> bool:
+    """True when most terms of the shorter sentence are in the other one (a reworded repeat)."""
+    shorter = min(len(a), len(b))
+    return shorter >= _MIN_REPEAT_TERMS and len(a & b) >= _SAME_CONTENT * shorter
+
+
+def _label(item: str) -> str:
+    """The label of a list item ("Action 3 : …" → "Action 3"), else its first four words."""
+    label, colon, _ = item.partition(" : ")
+    return label if colon and len(label) <= 40 else " ".join(item.split()[:4])
+
+
+def _marked(sentence: str, passage: Passage) -> str:
+    """The sentence, with "(à confirmer)" when its source is uncertain."""
+    if not passage.citation.uncertain or UNCERTAIN_MARK in sentence:
+        return sentence
+    if sentence.endswith(":"):
+        return f"{sentence.rstrip(' :')} {UNCERTAIN_MARK} :"
+    return f"{sentence.rstrip('.')} {UNCERTAIN_MARK}."
 
 
 def render_sources(refs: Sequence[SourceRef]) -> str:
