@@ -11,14 +11,21 @@ import logging
 import time
 from collections import Counter
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.telegram import texts
 from bot.telegram.access import ALLOWED, PENDING, REVOKED, RequestOutcome, telegram_id
-from bot.telegram.delivery import say
+from bot.telegram.delivery import answer_query, say
 from bot.telegram.gate import REQUEST_ACCESS, Gate, notify
 from bot.telegram.rendering import escape
 from care_errors import CareError
@@ -87,6 +94,15 @@ class Admin:
             return False
         return True
 
+    @staticmethod
+    async def _remove_buttons(message: MaybeInaccessibleMessage | None) -> None:
+        if not isinstance(message, Message):
+            return
+        try:
+            await message.edit_reply_markup(None)
+        except BadRequest as exc:  # already removed (e.g. "message is not modified")
+            logger.debug("buttons not removed: %s", exc.message)
+
     # -- access requests ----------------------------------------------------------------------
     async def access_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -97,23 +113,33 @@ class Admin:
             await self._request(update, context, user)
             return
         if not self.rt.access.is_admin(user.id):
-            await query.answer(texts.ADMIN_ONLY, show_alert=True)
+            await notify(update, context, texts.ADMIN_ONLY)
             return
         granted = data.startswith(APPROVE)
         target = int(data.split(":", 1)[1])
+        current = await asyncio.to_thread(self.rt.access.status, target)
+        if current != PENDING:  # a double tap, or another administrator was quicker
+            decided = STATUS_FR.get(current or "", "inconnu")
+            await notify(update, context, texts.request_already_decided(decided))
+            await self._remove_buttons(query.message)
+            return
         if granted:
             await asyncio.to_thread(self.rt.access.allow, target)
         elif not await asyncio.to_thread(self.rt.access.revoke, target):
-            await query.answer(texts.CANNOT_REVOKE_ADMIN, show_alert=True)
+            await notify(update, context, texts.CANNOT_REVOKE_ADMIN)
             return
-        await query.answer()
-        message = query.message
-        if isinstance(message, Message):
-            decided = texts.request_decided(message.text or "", granted, display_name(user))
-            await message.edit_text(escape(decided), parse_mode=ParseMode.HTML)
+        await answer_query(query)
         await self._tell_user(
             context, target, texts.ACCESS_GRANTED if granted else texts.ACCESS_DENIED
         )
+        message = query.message
+        if isinstance(message, Message):
+            decided = texts.request_decided(message.text or "", granted, display_name(user))
+            try:
+                await message.edit_text(escape(decided), parse_mode=ParseMode.HTML)
+            except BadRequest as exc:  # e.g. a request older than 48 h cannot be edited
+                logger.info("access request message not updated: %s", exc.message)
+                await self._say(update, context, decided)
         logger.info(
             "access request of %s %s by admin %s",
             target,
@@ -133,9 +159,9 @@ class Admin:
                 RequestOutcome.REVOKED: texts.REQUEST_REVOKED,
                 RequestOutcome.ALLOWED: texts.ALREADY_ALLOWED,
             }[outcome]
-            await query.answer(notice, show_alert=True)
+            await notify(update, context, notice)
             return
-        await query.answer()
+        await answer_query(query)
         request = texts.access_request(display_name(user), user.username, user.id)
         keyboard = InlineKeyboardMarkup(
             [
@@ -152,8 +178,7 @@ class Admin:
                 await say(context.bot, admin, request, keyboard)
             except (Forbidden, BadRequest) as exc:
                 logger.warning("admin %s could not be told of a request: %s", admin, exc.message)
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(None)
+        await self._remove_buttons(query.message)
         if update.effective_chat is not None:
             await say(context.bot, update.effective_chat.id, texts.REQUEST_SENT)
         logger.info("access requested by user %s", user.id)

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -69,6 +69,15 @@ def _request(settings: Settings, read_timeout: float) -> HTTPXRequest:
     )
 
 
+def quiet_telegram_logs() -> None:
+    """PTB logs its URLs (with the token) and every request's parameters (message text) at
+    DEBUG: its loggers never go below INFO, whatever the configured level."""
+    for name in ("telegram", "httpx", "httpcore"):
+        library = logging.getLogger(name)
+        floor = logging.WARNING if name != "telegram" else logging.INFO
+        library.setLevel(max(floor, library.getEffectiveLevel()))
+
+
 def build_application(
     settings: Settings,
     services: Services,
@@ -78,6 +87,7 @@ def build_application(
     typing_delay: float = 0.5,
 ) -> TelegramApp:
     """A ready-to-run application; tests pass recording request objects."""
+    quiet_telegram_logs()  # before the Bot exists: it logs its URL when created
     runtime = BotRuntime(
         settings=settings,
         assistant=services.assistant,
@@ -95,7 +105,11 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .request(request or _request(settings, read_timeout=15.0))
         .get_updates_request(get_updates_request or _request(settings, read_timeout=30.0))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.care_telegram_max_rate, max_retries=RATE_LIMIT_RETRIES
+            )
+        )
         .concurrent_updates(PerUserUpdateProcessor(settings.care_telegram_concurrency))
         .post_init(on_startup)
     )
@@ -113,6 +127,12 @@ def runtime_of(application: TelegramApp) -> BotRuntime:
     return runtime
 
 
+def _menu_description(text: str) -> str:
+    """A flow's description as a menu entry: capitalised like the built-ins, at most 256."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:])[:256]
+
+
 def bot_commands(runtime: BotRuntime, admin: bool = False) -> list[BotCommand]:
     """The command menu: built-ins around the flows the assistant offers."""
     commands = [
@@ -120,7 +140,7 @@ def bot_commands(runtime: BotRuntime, admin: bool = False) -> list[BotCommand]:
         BotCommand("aide", BUILTIN_COMMANDS["aide"]),
     ]
     commands += [
-        BotCommand(flow.command.lstrip("/"), flow.description[:256])
+        BotCommand(flow.command.lstrip("/"), _menu_description(flow.description))
         for flow in runtime.assistant.flows
     ]
     commands += [
@@ -134,22 +154,23 @@ def bot_commands(runtime: BotRuntime, admin: bool = False) -> list[BotCommand]:
 
 
 async def on_startup(application: TelegramApp) -> None:
-    """Seed the allowlist, then register the French command menu (a failure is only logged)."""
+    """Seed the allowlist, then register the French command menus (a failure is only logged:
+    each menu on its own, so one refusal never leaves the others unregistered)."""
     runtime = runtime_of(application)
     await asyncio.to_thread(runtime.access.seed)
     bot = application.bot
-    try:
-        for language in ("fr", None):
+    for language in ("fr", None):
+        try:
             await bot.set_my_commands(
                 bot_commands(runtime), scope=BotCommandScopeDefault(), language_code=language
             )
-    except TelegramError as exc:
-        logger.warning("command menu not registered: %s", exc)
+        except TelegramError as exc:
+            logger.warning("command menu (%s) not registered: %s", language or "default", exc)
     for admin in sorted(runtime.access.admins):
         try:
             await bot.set_my_commands(
                 bot_commands(runtime, admin=True), scope=BotCommandScopeChat(admin)
             )
-        except (BadRequest, Forbidden) as exc:  # the admin has not written to the bot yet
-            logger.info("admin menu not registered for %s: %s", admin, exc.message)
+        except TelegramError as exc:  # e.g. the admin has not written to the bot yet
+            logger.info("admin menu not registered for %s: %s", admin, exc)
     logger.info("bot @%s ready (%d flows)", bot.username, len(runtime.assistant.flows))

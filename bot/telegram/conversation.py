@@ -23,11 +23,11 @@ from telegram.ext import (
     filters,
 )
 
-from agent.messages import STALE_BUTTON
+from agent.messages import FEEDBACK_THANKS, STALE_BUTTON
 from agent.turns import Attachment, Reply, TextReply, Turn
 from bot.telegram import texts
 from bot.telegram.access import assistant_user_id
-from bot.telegram.delivery import chat_action, deliver, with_retry
+from bot.telegram.delivery import answer_query, chat_action, deliver, with_retry
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
 from bot.telegram.patient_data import looks_like_patient_data
@@ -139,7 +139,7 @@ class Conversation:
         user_id = assistant_user_id(user.id)
         if data.startswith(LABEL_PREFIX):
             if label is None:
-                await query.answer(STALE_BUTTON)
+                await answer_query(query, STALE_BUTTON)
                 return
             turn = Turn(user_id, text=label)
         else:
@@ -150,7 +150,7 @@ class Conversation:
         if data.startswith("sys:fb:"):
             await self._feedback(update, turn)
             return
-        await query.answer()
+        await answer_query(query)
         if label is not None and not data.startswith("sys:src:"):
             await self._mark_choice(query.message, label)
         await self.turn(update, context, turn, kind="button")
@@ -160,7 +160,10 @@ class Conversation:
         assert query is not None
         replies = await asyncio.to_thread(self.rt.assistant.handle, turn)
         text = next((r.text for r in replies if isinstance(r, TextReply)), "")
-        await query.answer(text[:200] or texts.FEEDBACK_RECORDED)
+        await answer_query(query, text or texts.FEEDBACK_RECORDED)
+        if text != FEEDBACK_THANKS:  # not recorded: e.g. someone else's answer in a group
+            logger.info("update %s: feedback refused", update.update_id)
+            return
         message = query.message
         if isinstance(message, Message) and message.reply_markup is not None:
             try:

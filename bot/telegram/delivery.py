@@ -15,7 +15,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
 
@@ -27,6 +34,7 @@ T = TypeVar("T")
 RETRY_DELAYS = (0.5, 1.0, 2.0)
 CHAT_ACTION_EVERY = 4.5  # Telegram shows an action for 5 s
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CALLBACK_ANSWER_LIMIT = 200  # characters of a toast
 
 
 async def with_retry(call: Callable[[], Awaitable[T]], what: str = "request") -> T:
@@ -40,6 +48,22 @@ async def with_retry(call: Callable[[], Awaitable[T]], what: str = "request") ->
             logger.warning("%s failed (%s), retrying in %.1f s", what, type(exc).__name__, delay)
             await asyncio.sleep(delay)
     return await call()
+
+
+async def answer_query(
+    query: CallbackQuery, text: str | None = None, show_alert: bool = False
+) -> bool:
+    """Answer a button press (stop the client's spinner, maybe a toast).
+
+    False when Telegram refuses the answer: a press queued while the bot was down or busy is
+    "too old" to answer, which must not lose the press itself.
+    """
+    try:
+        await query.answer(text[:CALLBACK_ANSWER_LIMIT] if text else None, show_alert=show_alert)
+    except BadRequest as exc:
+        logger.info("button press not answered: %s", exc.message)
+        return False
+    return True
 
 
 async def send_chat_action(bot: Bot, chat_id: int, action: str) -> None:

@@ -15,22 +15,20 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import texts
 from bot.telegram.access import PENDING, REVOKED
-from bot.telegram.delivery import say
+from bot.telegram.delivery import answer_query, say
 from bot.telegram.runtime import BotRuntime
 
 logger = logging.getLogger(__name__)
 
 REQUEST_ACCESS = "tg!req"
-CALLBACK_ANSWER_LIMIT = 200
 
 
 async def notify(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """A short notice: a toast for a button press, a message otherwise."""
     query = update.callback_query
-    if query is not None:
-        await query.answer(text[:CALLBACK_ANSWER_LIMIT], show_alert=len(text) > 60)
+    if query is not None and await answer_query(query, text, show_alert=len(text) > 60):
         return
-    chat = update.effective_chat
+    chat = update.effective_chat  # no toast possible: say it in the chat
     if chat is not None:
         await say(context.bot, chat.id, text)
 
@@ -57,7 +55,7 @@ class Gate:
         if self.rt.limiter.should_warn(user.id, wait):
             await notify(update, context, texts.too_many_messages(wait))
         elif update.callback_query is not None:
-            await update.callback_query.answer()
+            await answer_query(update.callback_query)
         return False
 
     async def admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:

@@ -68,5 +68,5 @@ class BotRuntime:
         return frozenset(
             flows
             | {"/eligibilite", "/fiche_projet", "/lettre_engagement", "/mes_dossiers"}
-            | {"/supprimer_mes_donnees"}
+            | {"/annuler", "/supprimer_mes_donnees"}  # cancelling names the draft kept
         )

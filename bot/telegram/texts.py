@@ -22,8 +22,8 @@ PRIVATE_ONLY = (
     "conversation privée : utilisez une conversation privée avec moi."
 )
 FLOW_IN_PRIVATE = (
-    "Vous avez un dialogue en cours dans notre conversation privée : répondez-y là-bas, ou tapez "
-    "/annuler pour l'abandonner."
+    "Vous avez un dialogue en cours dans notre conversation privée : répondez-y là-bas (ou "
+    "tapez /annuler là-bas pour l'abandonner)."
 )
 GROUP_REFUSED = "Je ne réponds qu'en conversation privée : écrivez-moi directement."
 DOCUMENT_PRIVATE_ONLY = (
@@ -63,6 +63,10 @@ def too_many_messages(seconds: int) -> str:
 def access_request(name: str, username: str | None, user_id: int) -> str:
     handle = f" (@{username})" if username else ""
     return f"Demande d'accès : {name}{handle}, identifiant Telegram {user_id}."
+
+
+def request_already_decided(status: str) -> str:
+    return f"Cette demande a déjà été traitée : l'utilisateur est {status}."
 
 
 def request_decided(request: str, granted: bool, admin: str) -> str:
