@@ -49,6 +49,7 @@ class Assistant:
     clock: Callable[[], date] = date.today
     improver: AnswerImprover | None = None
     rewrite_followup: Callable[[str, list[dict[str, str]]], str] | None = None
+    history_turns: int = 3  # past questions/answers a follow-up question may lean on
     _by_command: dict[str, Flow] = field(init=False, default_factory=dict)
     _by_name: dict[str, Flow] = field(init=False, default_factory=dict)
 
@@ -81,7 +82,10 @@ class Assistant:
             if improved is not None:
                 answer = improved
         logger.debug(
-            "answered in %.0f ms (found=%s)", 1000 * (time.perf_counter() - started), answer.found
+            "answered in %.0f ms (found=%s, mode=%s)",
+            1000 * (time.perf_counter() - started),
+            answer.found,
+            answer.mode,
         )
         return answer
 
@@ -99,10 +103,10 @@ class Assistant:
         problem = self.validate_question(question)
         if problem is not None:
             return [TextReply(problem, kind="error")]
-        answer = self.ask(question, session.history[-HISTORY_TURNS:])
-        session.history = [*session.history, {"q": question, "a": answer.text[:500]}][
-            -HISTORY_TURNS:
-        ]
+        window = session.history[-self.history_turns :] if self.history_turns > 0 else []
+        answer = self.ask(question, window)
+        kept = max(HISTORY_TURNS, self.history_turns)
+        session.history = [*session.history, {"q": question, "a": answer.text[:500]}][-kept:]
         if not answer.found:
             return [TextReply(answer.text, kind="answer")]
         feedback_id = self.store.add_feedback(
@@ -151,6 +155,10 @@ class Assistant:
         if command:
             return self._command(session, command, argument.strip())
         flow = self._by_name.get(session.flow or "")
+        if flow is not None and turn.attachment is not None and not flow.accepts_attachments:
+            ctx = self._context(session)
+            reprompt = flow.reprompt(ctx, session.flow_state)
+            return [TextReply(messages.ATTACHMENT_NOT_EXPECTED, kind="info"), *reprompt]
         if flow is not None:
             return self._continue_flow(
                 session, flow, Turn(turn.user_id, text, turn.action, turn.attachment)

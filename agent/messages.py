@@ -27,6 +27,10 @@ NO_WORDS = (
     "lettres, par exemple : « Qu'est-ce que le programme CaRE ? »"
 )
 STALE_BUTTON = "Ce bouton n'est plus valable. Reposez votre question ou tapez /aide."
+ATTACHMENT_NOT_EXPECTED = (
+    "Ce dialogue n'attend pas de fichier : répondez à la question ci-dessous (ou /annuler). "
+    "Un fichier de réponses n'est accepté que pendant /fiche_projet ou /lettre_engagement."
+)
 ATTACHMENT_OUTSIDE_FLOW = (
     "J'accepte un fichier uniquement comme fichier de réponses pour un dossier : lancez "
     "d'abord /fiche_projet ou /lettre_engagement."

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import Flow
+from agent.llm import LLMConfig, LLMConfigError, LLMStage, open_llm
 from agent.store import SqliteStore, Store
+from bot.errors import ConfigurationError
 from bot.settings import Settings
-from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, analyze_text
+from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, Passage, analyze_text
+
+if TYPE_CHECKING:
+    from agent.flows.drafting_suggest import DraftingHelp
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +30,7 @@ class Services:
     store: Store
     index: KnowledgeIndex
     assistant: Assistant
+    llm: LLMStage
 
     def close(self) -> None:
         self.store.close()
@@ -50,7 +57,44 @@ def open_index(settings: Settings, progress: Progress | None = None) -> Knowledg
     )
 
 
-def build_flows(settings: Settings, index: KnowledgeIndex) -> list[Flow]:
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The LLM endpoint from ``CARE_LLM_*``; None (extractive mode) when no base URL is set."""
+    base_url = (settings.care_llm_base_url or "").strip()
+    if not base_url:
+        return None
+    key = settings.care_llm_api_key.get_secret_value() if settings.care_llm_api_key else None
+    try:
+        return LLMConfig(
+            base_url=base_url,
+            model=(settings.care_llm_model or "").strip(),
+            api_key=key or None,
+            timeout=settings.care_llm_timeout,
+            provider=settings.care_llm_provider,
+        )
+    except LLMConfigError as exc:
+        raise ConfigurationError(str(exc), user_message=exc.user_message) from exc
+
+
+def open_llm_stage(settings: Settings) -> LLMStage:
+    """Improver, follow-up rewriter and drafting suggester; extractive ones without a model.
+
+    Without ``CARE_LLM_BASE_URL`` nothing of the OpenAI client is imported (start-up time).
+    """
+    config = llm_config(settings)
+    try:
+        stage = open_llm(
+            config, settings.care_prompts_dir, history_turns=settings.care_history_turns
+        )
+    except LLMConfigError as exc:
+        raise ConfigurationError(str(exc), user_message=exc.user_message) from exc
+    if config is not None:
+        logger.info("LLM mode: %s at %s", config.model, config.display_url)
+    return stage
+
+
+def build_flows(
+    settings: Settings, index: KnowledgeIndex, llm: LLMStage | None = None
+) -> list[Flow]:
     from agent.flows.drafts_menu import build_drafting_flows
     from agent.flows.eligibility_flow import EligibilityFlow, source_info_from_notes
     from drafting import DossierDrafter, load_dossier_knowledge
@@ -66,17 +110,34 @@ def build_flows(settings: Settings, index: KnowledgeIndex) -> list[Flow]:
             load_rule_book(settings.care_knowledge_dir / "eligibility"),
             source_info_from_notes(notes),
         ),
-        *build_drafting_flows(drafter),
+        *build_drafting_flows(drafter, _drafting_help(index, llm)),
     ]
+
+
+def _drafting_help(index: KnowledgeIndex, llm: LLMStage | None) -> DraftingHelp | None:
+    """« Proposer une rédaction » in the drafting dialogue: only when a model is configured."""
+    if llm is None or llm.suggester is None:
+        return None
+    from agent.flows.drafting_suggest import DraftingHelp
+
+    def search(query: str) -> Sequence[Passage]:
+        result = index.search(query, k=5)
+        return result.passages if result.found else ()
+
+    return DraftingHelp(llm.suggester, search)
 
 
 def build_services(settings: Settings, progress: Progress | None = None) -> Services:
     index = open_index(settings, progress)
+    llm = open_llm_stage(settings)
     store = open_store(settings)
     assistant = Assistant(
         searcher=index,
         store=store,
         composer=ExtractiveComposer(analyze_text),
-        flows=build_flows(settings, index),
+        flows=build_flows(settings, index, llm),
+        improver=llm.improver,
+        rewrite_followup=llm.rewrite_followup,
+        history_turns=settings.care_history_turns,
     )
-    return Services(settings=settings, store=store, index=index, assistant=assistant)
+    return Services(settings=settings, store=store, index=index, assistant=assistant, llm=llm)

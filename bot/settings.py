@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     care_webhook_secret: SecretStr | None = None
     care_upload_max_kb: int = 200  # answers files sent to the Telegram bot
     care_telegram_concurrency: int = 256  # updates processed at once (one at a time per user)
+    # Requests per second to Telegram, all chats together (Telegram's flood limit is about 30
+    # messages/s per bot; paid broadcasts allow more). 0 disables this limiter.
+    care_telegram_max_rate: float = 30.0
 
     care_llm_base_url: str | None = None
     care_llm_model: str | None = None

@@ -38,6 +38,7 @@ class Flow(ABC):
     name: ClassVar[str]
     command: ClassVar[str]  # e.g. "/eligibilite"
     description: ClassVar[str]  # French, one line, for /aide and Telegram's command list
+    accepts_attachments: ClassVar[bool] = False  # True: an answers file is a valid input
 
     @abstractmethod
     def start(self, ctx: FlowContext, state: dict[str, Any], argument: str) -> FlowStep:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from agent.flows import drafting_texts as texts
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.flows.drafting_interview import GENERATE, Interview, Work
+from agent.flows.drafting_suggest import DraftingHelp
 from agent.flows.drafting_walk import META, looks_like_question, meta
 from agent.store import Draft, new_id, now_iso
 from agent.turns import ChoiceReply, Option, Reply, TextReply, Turn
@@ -34,13 +35,14 @@ from drafting import (
 
 
 class DraftingFlow(Flow):
+    accepts_attachments: ClassVar[bool] = True
     """The interview for one document type; subclasses set ``doc_type`` and the Flow names."""
 
     doc_type: ClassVar[str]
 
-    def __init__(self, drafter: DossierDrafter) -> None:
+    def __init__(self, drafter: DossierDrafter, suggestions: DraftingHelp | None = None) -> None:
         self.drafter = drafter
-        self.interview = Interview(drafter, self.doc_type)
+        self.interview = Interview(drafter, self.doc_type, suggestions)
         self.spec = self.interview.spec
 
     # -- Flow API --------------------------------------------------------------------------
@@ -75,6 +77,10 @@ class DraftingFlow(Flow):
             return self.interview.import_file(work, turn.attachment)
         action, text = turn.action or "", turn.text.strip()
         word = fold(text)
+        if "suggestion" in state:  # a proposal waits for « accepter / modifier / refuser »
+            step = self.interview.on_suggestion(work, action, text)
+            if step is not None:
+                return step
         generate = GENERATE.match(word)
         if action.startswith("dr:gen:") or generate:
             requested = action.removeprefix("dr:gen:") if action else generate and generate[2]

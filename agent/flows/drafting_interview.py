@@ -11,8 +11,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agent.answering import render_sources
 from agent.flows import drafting_texts as texts
 from agent.flows.base import FlowContext, FlowStep
+from agent.flows.drafting_suggest import (
+    ACCEPT,
+    CHOICE_OPTIONS,
+    EDIT,
+    REFUSE,
+    SUGGEST_ACTION,
+    SUGGEST_OPTION,
+    TYPED_ACCEPT,
+    TYPED_EDIT,
+    TYPED_REFUSE,
+    TYPED_SUGGEST,
+    DraftingHelp,
+    pending_text,
+    suggestion_target,
+)
 from agent.flows.drafting_walk import (
     Question,
     looks_like_question,
@@ -67,10 +83,13 @@ class Work:
 
 
 class Interview:
-    def __init__(self, drafter: DossierDrafter, doc_type: str) -> None:
+    def __init__(
+        self, drafter: DossierDrafter, doc_type: str, suggestions: DraftingHelp | None = None
+    ) -> None:
         self.drafter = drafter
         self.doc_type = doc_type
         self.spec = drafter.spec(doc_type)
+        self.suggestions = suggestions  # None: no model, « proposer une rédaction » not offered
 
     # -- store -----------------------------------------------------------------------------
     def title(self, answers: Answers) -> str:
@@ -126,6 +145,8 @@ class Interview:
         current = get_path(answers, question.path)
         text = texts.question_text(question, current, commitments, position)
         options = [Option(o.label, f"dr:opt:{o.value}") for o in question.field.options]
+        if self.suggestions is not None and suggestion_target(question) is not None:
+            options.append(SUGGEST_OPTION)
         if question.field.type == "multi_choice":
             options.append(Option("Tous les engagements", "dr:opt:tous"))
         if question.new_item:
@@ -152,6 +173,8 @@ class Interview:
             return self.retry(work, texts.CHOOSE_OPTION)
         if question.kind == "offer":
             return self.offer(work, action, text)
+        if action == SUGGEST_ACTION or word in TYPED_SUGGEST:
+            return self.suggest(work, question)
         if action == "dr:pass" or word == "passer":
             return self.skip(work, question)
         walking = not work.state.get("current")  # not while editing one value (« modifier »)
@@ -243,6 +266,46 @@ class Interview:
             replies.append(TextReply(texts.objectives_taken(len(objectives))))
         self.save(work)
         return FlowStep([*replies, *self.ask(work.state, work.answers)])
+
+    # -- « proposer une rédaction » ------------------------------------------------------------
+    def suggest(self, work: Work, question: Question) -> FlowStep:
+        target = suggestion_target(question)
+        if target is None:
+            return self.retry(work, texts.SUGGEST_NOT_HERE)
+        if self.suggestions is None:
+            return self.retry(work, texts.SUGGEST_UNAVAILABLE)
+        proposal = self.suggestions.propose(target, self.spec, work.answers)
+        if proposal is None:
+            return self.retry(work, texts.SUGGEST_FAILED)
+        work.state["suggestion"] = {"path": question.path, "text": proposal.text}
+        shown = texts.suggestion(
+            question.label, proposal.annotated, render_sources(proposal.sources)
+        )
+        return FlowStep(
+            [
+                TextReply(shown, sources=proposal.sources),
+                ChoiceReply(texts.SUGGESTION_CHOICE, CHOICE_OPTIONS),
+            ]
+        )
+
+    def on_suggestion(self, work: Work, action: str, text: str) -> FlowStep | None:
+        """The user's choice about a pending proposal; None when the input is something else
+        (the proposal is then dropped and the input handled as usual)."""
+        question = self.pending(work.state, work.answers)
+        proposal = pending_text(work.state, question.path) if question else None
+        work.state.pop("suggestion", None)
+        if question is None or proposal is None:
+            return None
+        word = fold(text)
+        if action == ACCEPT or (not action and word in TYPED_ACCEPT):
+            return self.answer(work, question, proposal, pressed=True)
+        if action == EDIT or (not action and word in TYPED_EDIT):
+            return FlowStep([TextReply(texts.SUGGESTION_EDIT), TextReply(proposal)])
+        if action == REFUSE or (not action and word in TYPED_REFUSE):
+            return FlowStep(
+                [TextReply(texts.SUGGESTION_REFUSED), *self.ask(work.state, work.answers)]
+            )
+        return None
 
     # -- navigation --------------------------------------------------------------------------
     def back(self, work: Work) -> FlowStep:

@@ -199,3 +199,33 @@ def resume_offer(title: str, updated: str) -> str:
 
 def kept(title: str) -> str:
     return f"Votre brouillon « {title} » reste enregistré (/mes_dossiers)."
+
+
+SUGGEST_UNAVAILABLE = (
+    "La proposition de rédaction n'est pas disponible : aucun modèle de langue n'est configuré "
+    "(l'assistant fonctionne en mode extractif). Saisissez votre texte."
+)
+SUGGEST_NOT_HERE = (
+    "Je ne propose une rédaction que pour les rubriques « Contexte et enjeux », « État des "
+    "lieux » et l'intitulé des objectifs. Saisissez votre réponse."
+)
+SUGGEST_FAILED = (
+    "Je n'ai pas pu proposer de rédaction appuyée sur les sources pour cette rubrique. "
+    "Saisissez votre texte."
+)
+SUGGESTION_CHOICE = (
+    "Que faites-vous de cette proposition ? Rien n'est enregistré dans le brouillon sans votre "
+    "accord."
+)
+SUGGESTION_REFUSED = "Proposition écartée : rien n'a été enregistré."
+SUGGESTION_EDIT = (
+    "Voici le texte proposé, sans les renvois aux sources : copiez-le, modifiez-le puis "
+    "envoyez votre version ; c'est elle qui sera enregistrée."
+)
+
+
+def suggestion(label: str, annotated: str, sources: str) -> str:
+    return (
+        f"Proposition de rédaction pour « {label} » (à relire et adapter : les numéros entre "
+        f"crochets renvoient aux sources) :\n\n{annotated}\n\n{sources}"
+    )

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
+from agent.flows.drafting_suggest import DraftingHelp
 from agent.flows.drafting_walk import filled_count, looks_like_question
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
@@ -183,8 +184,11 @@ class DraftsMenuFlow(Flow):
         return FlowStep([reply], done=True)
 
 
-def build_drafting_flows(drafter: DossierDrafter) -> list[Flow]:
+def build_drafting_flows(
+    drafter: DossierDrafter, suggestions: DraftingHelp | None = None
+) -> list[Flow]:
     """The three drafting flows, for the composition root: /fiche_projet, /lettre_engagement,
-    /mes_dossiers."""
-    fiche, lettre = FicheProjetFlow(drafter), LettreEngagementFlow(drafter)
+    /mes_dossiers (``suggestions``: « proposer une rédaction », when a model is configured)."""
+    fiche = FicheProjetFlow(drafter, suggestions)
+    lettre = LettreEngagementFlow(drafter, suggestions)
     return [fiche, lettre, DraftsMenuFlow(drafter, [fiche, lettre])]

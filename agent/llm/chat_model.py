@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from agent.llm.config import LLMConfig
@@ -15,8 +14,11 @@ def build_chat_model(config: LLMConfig) -> BaseChatModel:
     """A ``BaseChatModel`` for the configured endpoint: no retries, every call bounded in time.
 
     Retries are ours to decide (the circuit breaker), not the client's: a retry would double the
-    time a user waits before the extractive fallback.
+    time a user waits before the extractive fallback. ``langchain_openai`` is imported here, not
+    at module level: the extractive mode never pays its start-up cost.
     """
+    from langchain_openai import ChatOpenAI
+
     return ChatOpenAI(
         model=config.model,
         base_url=config.base_url,

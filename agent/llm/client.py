@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
@@ -102,6 +101,8 @@ class LLMClient:
 
 def describe_failure(exc: BaseException) -> str:
     """A short, content-free cause for an exception raised by the chat model client."""
+    import openai  # only loaded on the LLM path (a failure there), never in extractive mode
+
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError):

@@ -173,6 +173,19 @@ def mark_uncertain(text: str, passages: Sequence[Passage]) -> str:
     return _join(out)
 
 
+def renumber(text: str) -> tuple[str, tuple[int, ...]]:
+    """Markers renumbered 1, 2, 3… in order of first appearance, as extractive answers are.
+
+    Returns the new text and, for each new number (from 1), the passage number it stands for.
+    """
+    order: list[int] = []
+    for found in _MARKER.findall(text):
+        if int(found) not in order:
+            order.append(int(found))
+    new = {old: position for position, old in enumerate(order, start=1)}
+    return _MARKER.sub(lambda m: f"[{new[int(m.group(1))]}]", text), tuple(order)
+
+
 def strip_markers(text: str) -> str:
     """The text without its ``[n]`` markers (e.g. to write a suggestion into a draft)."""
     return _SPACE_BEFORE_PUNCT.sub(r"\1", re.sub(r"[ \t]*\[\d{1,3}\]", "", text)).strip()

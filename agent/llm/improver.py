@@ -9,7 +9,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from agent.answering import Answer, source_ref
 from agent.llm.client import LLMCallError, LLMClient
-from agent.llm.grounding import Rejected, check_grounded
+from agent.llm.grounding import Rejected, check_grounded, renumber
 from agent.llm.prompts import PromptLibrary
 
 logger = logging.getLogger(__name__)
@@ -71,5 +71,6 @@ class LLMAnswerImprover:
             logger.info("LLM answer discarded: %s", checked.reason)
             logger.debug("discarded LLM output: %.300r", completion.text)
             return None
-        sources = tuple(source_ref(n, passages[n - 1]) for n in checked.cited)
-        return replace(answer, text=checked.text, mode="llm", sources=sources)
+        text, order = renumber(checked.text)
+        sources = tuple(source_ref(new, passages[old - 1]) for new, old in enumerate(order, 1))
+        return replace(answer, text=text, mode="llm", sources=sources)

@@ -1,21 +1,25 @@
-"""The LLM stage as the composition root wires it: improver, follow-up rewriter, suggester."""
+"""The LLM stage as the composition root wires it: improver, follow-up rewriter, suggester.
+
+Without a configuration only the rule-based follow-up rewrite is built, and nothing of
+LangChain's chat-model stack (``langchain_core.language_models``, ``langchain_openai``,
+``openai``) is imported: the extractive start-up pays nothing for the optional LLM mode.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
-
-from agent.llm.breaker import CircuitBreaker
-from agent.llm.chat_model import build_chat_model
-from agent.llm.client import DEADLINE_MARGIN, LLMClient
 from agent.llm.config import LLMConfig
-from agent.llm.followup import ExtractiveFollowupRewriter, LLMFollowupRewriter
-from agent.llm.improver import LLMAnswerImprover
-from agent.llm.prompts import PromptLibrary
-from agent.llm.suggester import DraftSuggester, LLMDraftSuggester
+from agent.llm.followup_rules import ExtractiveFollowupRewriter
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from agent.llm.improver import LLMAnswerImprover
+    from agent.llm.suggester import DraftSuggester
 
 FollowupRewriter = Callable[[str, list[dict[str, str]]], str]
 
@@ -49,6 +53,14 @@ def open_llm(
     extractive = ExtractiveFollowupRewriter(history_turns)
     if config is None:
         return LLMStage(improver=None, rewrite_followup=extractive, suggester=None)
+    from agent.llm.breaker import CircuitBreaker
+    from agent.llm.chat_model import build_chat_model
+    from agent.llm.client import DEADLINE_MARGIN, LLMClient
+    from agent.llm.followup import LLMFollowupRewriter
+    from agent.llm.improver import LLMAnswerImprover
+    from agent.llm.prompts import PromptLibrary
+    from agent.llm.suggester import LLMDraftSuggester
+
     prompts = PromptLibrary(prompts_dir)
     prompts.check()
     breaker = CircuitBreaker(

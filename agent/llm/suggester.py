@@ -16,7 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from agent.answering import source_ref
 from agent.llm.client import LLMCallError, LLMClient
-from agent.llm.grounding import Rejected, check_grounded, strip_markers
+from agent.llm.grounding import Rejected, check_grounded, renumber, strip_markers
 from agent.llm.prompts import PromptLibrary
 from agent.turns import SourceRef
 from retrieval import Passage
@@ -40,11 +40,13 @@ FIELD_GUIDANCE: dict[str, tuple[str, str]] = {
         "CaRE visé : ce qui existe déjà et ce qui manque.",
     ),
     "objectifs": (
-        "Objectifs",
-        "énoncez les objectifs du projet, concrets et vérifiables, alignés sur les objectifs et "
-        "indicateurs du domaine CaRE visé.",
+        "Intitulé d'un objectif",
+        "énoncez en une phrase l'intitulé d'un seul objectif du projet, concret et vérifiable, "
+        "aligné sur les objectifs et indicateurs du domaine CaRE visé, différent des objectifs "
+        "déjà listés dans le dossier.",
     ),
 }
+FIELD_MAX_CHARS = {"objectifs": 400}  # one objective's wording (the field takes 500 at most)
 
 
 @dataclass(frozen=True)
@@ -110,18 +112,20 @@ class LLMDraftSuggester:
             for key, value in context.items()
             if str(value).strip()
         ]
-        user = self._prompts.suggestion(field, label, guidance, items, passages, self._max_chars)
+        max_chars = min(self._max_chars, FIELD_MAX_CHARS.get(field, self._max_chars))
+        user = self._prompts.suggestion(field, label, guidance, items, passages, max_chars)
         completion = self._client.complete(
             [SystemMessage(system), HumanMessage(user)],
             max_tokens=SUGGESTION_MAX_TOKENS,
-            max_chars=2 * self._max_chars,
+            max_chars=2 * max_chars,
             purpose="drafting suggestion",
         )
         checked = check_grounded(
-            completion.text, passages, system_prompt=system, max_chars=self._max_chars
+            completion.text, passages, system_prompt=system, max_chars=max_chars
         )
         if isinstance(checked, Rejected):
             logger.info("drafting suggestion discarded: %s", checked.reason)
             return None
-        sources = tuple(source_ref(n, passages[n - 1]) for n in checked.cited)
-        return Suggestion(field, strip_markers(checked.text), checked.text, sources)
+        text, order = renumber(checked.text)
+        sources = tuple(source_ref(new, passages[old - 1]) for new, old in enumerate(order, 1))
+        return Suggestion(field, strip_markers(text), text, sources)

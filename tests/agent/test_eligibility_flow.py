@@ -15,7 +15,7 @@ from agent.assistant import Assistant
 from agent.flows.base import FlowContext, FlowStep
 from agent.flows.eligibility_flow import EligibilityFlow, source_info_from_notes
 from agent.store import SqliteStore
-from agent.turns import ChoiceReply, Reply, Session, TextReply, Turn
+from agent.turns import Attachment, ChoiceReply, Reply, Session, TextReply, Turn
 from eligibility import RuleBook, load_rule_book
 from retrieval import SearchResult, load_knowledge
 
@@ -295,4 +295,19 @@ def test_cancel_through_the_assistant_keeps_nothing_pending(
     replies = assistant.handle(Turn("tg:7", "/annuler"))
     assert "annulé" in texts(replies)
     assert assistant.store.load_session("tg:7").flow is None
+    assistant.store.close()
+
+
+def test_a_file_sent_mid_interview_is_declined_and_the_question_asked_again(
+    book: RuleBook, tmp_path: Path
+) -> None:
+    assistant = make_assistant(book, tmp_path / "care.sqlite3")
+    assistant.handle(Turn("tg:7", "/eligibilite"))
+    before = assistant.store.load_session("tg:7").flow_state
+    upload = Attachment("reponses.yaml", b"categorie: ght\n")
+    replies = assistant.handle(Turn("tg:7", "", attachment=upload))
+    assert "n'attend pas de fichier" in texts(replies)
+    assert question(replies).question.startswith("Question 1")
+    session = assistant.store.load_session("tg:7")
+    assert session.flow == "eligibilite" and session.flow_state == before
     assistant.store.close()

@@ -12,9 +12,18 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import SimpleChatModel
 from langchain_core.messages import BaseMessage
 
-from agent.answering import Answer, source_ref
-from agent.llm import PromptLibrary
-from retrieval import Citation, Passage
+from agent.answering import Answer, ExtractiveComposer, source_ref
+from agent.assistant import AnswerImprover, Assistant
+from agent.llm import LLMConfig, PromptLibrary
+from agent.store import SqliteStore, Store
+from retrieval import (
+    Citation,
+    GlossaryEntry,
+    Passage,
+    SearchResult,
+    SourceNote,
+    analyze_text,
+)
 from tests.agent.llm.stub_server import StubLLMServer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -125,3 +134,54 @@ def scripted(
 def stub() -> Iterator[StubLLMServer]:
     with StubLLMServer() as server:
         yield server
+
+
+class RecordingSearcher:
+    """A ``Searcher`` over fixed passages that records the queries it receives."""
+
+    def __init__(self, passages: tuple[Passage, ...], found: bool = True) -> None:
+        self.passages = passages
+        self.found = found
+        self.queries: list[str] = []
+
+    def search(self, query: str, k: int = 5) -> SearchResult:
+        self.queries.append(query)
+        return SearchResult(query, self.passages[:k] if self.found else (), self.found)
+
+    def sources(self) -> list[SourceNote]:
+        return []
+
+    def glossary(self) -> list[GlossaryEntry]:
+        return []
+
+
+def make_assistant(
+    searcher: RecordingSearcher,
+    store: Store,
+    *,
+    improver: AnswerImprover | None = None,
+    rewrite_followup: Callable[[str, list[dict[str, str]]], str] | None = None,
+    history_turns: int = 3,
+) -> Assistant:
+    return Assistant(
+        searcher=searcher,
+        store=store,
+        composer=ExtractiveComposer(analyze_text),
+        clock=lambda: TODAY,
+        improver=improver,
+        rewrite_followup=rewrite_followup,
+        history_turns=history_turns,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    opened = SqliteStore(tmp_path / "care.sqlite3")
+    yield opened
+    opened.close()
+
+
+def stub_config(stub: StubLLMServer | str, timeout: float = 1.0, **overrides: Any) -> LLMConfig:
+    """An ``LLMConfig`` for the stub (or any URL), as the composition root would build it."""
+    base_url = stub if isinstance(stub, str) else stub.base_url
+    return LLMConfig(base_url=base_url, model="stub-model", timeout=timeout, **overrides)

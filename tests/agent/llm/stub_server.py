@@ -5,7 +5,8 @@
         ChatOpenAI(base_url=server.base_url, …)
 
 Behaviours: ``ok`` (``reply``, a string or a function of the request body), ``no_citation``,
-``invented_citation``, ``hang`` (never answers until shutdown), ``500``, ``garbage`` (200 with
+``invented_citation``, ``hang`` (never answers until shutdown), ``500`` (or any status code:
+``404``, ``401``…), ``garbage`` (200 with
 a non-JSON body), ``empty`` (200 with empty content), ``too_long``. ``refused_url()`` gives a
 URL where nothing listens (connection refused). Every request body is kept in ``requests``.
 """
@@ -85,19 +86,25 @@ class StubLLMServer:
         if behaviour == "hang":
             self._release.wait(30)
             return
-        if behaviour == "500":
-            handler._send(500, {"error": {"message": "internal error", "type": "server_error"}})
+        if behaviour.isdigit():  # "500", "404", "401"…: that HTTP status with an error body
+            handler._send(
+                int(behaviour), {"error": {"message": "stub error", "type": "stub_error"}}
+            )
             return
         if behaviour == "garbage":
             handler._send(200, None, raw=b"<html>\x00\xff not json at all")
             return
-        content = {
-            "ok": lambda: self.reply(body) if callable(self.reply) else self.reply,
-            "no_citation": lambda: NO_CITATION,
-            "invented_citation": lambda: INVENTED_CITATION,
-            "empty": lambda: "",
-            "too_long": lambda: TOO_LONG,
-        }[behaviour]()
+        reply = self.reply
+        canned = {
+            "no_citation": NO_CITATION,
+            "invented_citation": INVENTED_CITATION,
+            "empty": "",
+            "too_long": TOO_LONG,
+        }
+        if behaviour != "ok":
+            content = canned[behaviour]
+        else:
+            content = reply if isinstance(reply, str) else reply(body)
         handler._send(200, completion(content, body.get("model", "stub"), self.finish_reason))
 
 

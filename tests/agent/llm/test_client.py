@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-import httpx
+import httpx2 as httpx  # the HTTP client the installed openai package is built on
 import openai
 import pytest
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel

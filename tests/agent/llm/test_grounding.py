@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from agent.llm import Grounded, PromptLibrary, Rejected, check_grounded
-from agent.llm.grounding import normalise_citations, strip_markers
+from agent.llm.grounding import normalise_citations, renumber, strip_markers
 from agent.llm.output_checks import leaks, looks_french, sanitise_markup
 from retrieval import Passage
 from tests.agent.llm.conftest import TODAY, citation
@@ -180,4 +180,11 @@ def test_looks_french(text: str, french: bool) -> None:
 def test_strip_markers() -> None:
     assert strip_markers("Un exercice [1]. Deux [2][3], trois [à compléter].") == (
         "Un exercice. Deux, trois [à compléter]."
+    )
+
+
+def test_renumber_in_order_of_appearance() -> None:
+    assert renumber("Un [3]. Deux [1][3]. Trois [5] [à compléter].") == (
+        "Un [1]. Deux [2][1]. Trois [3] [à compléter].",
+        (3, 1, 5),
     )

@@ -99,3 +99,34 @@ def test_broken_template_fails_the_check(tmp_path: Path) -> None:
     (tmp_path / "followup.j2").write_text("{{ question }} {{ nope }}", encoding="utf-8")
     with pytest.raises(LLMConfigError):
         PromptLibrary(tmp_path).check()
+
+
+SAMPLES: dict[str, dict[str, object]] = {
+    "system.j2": {"today": "2026-11-28"},
+    "answer.j2": {"question": "Que finance CaRE ?", "passages": [], "history": [], "max_chars": 9},
+    "followup.j2": {"question": "et pour le D2 ?", "history": HISTORY},
+    "suggestion.j2": {
+        "field": "contexte",
+        "field_label": "Contexte",
+        "guidance": "présentez l'établissement.",
+        "context": [],
+        "passages": [],
+        "max_chars": 9,
+    },
+}
+
+
+@pytest.mark.parametrize("path", sorted(PROMPTS_DIR.glob("*.j2")), ids=lambda p: p.name)
+def test_every_template_file_renders_under_strict_undefined(
+    prompts: PromptLibrary, path: Path
+) -> None:
+    """Each file in prompts/ renders with its documented variables, and each of them is
+    required: dropping any one raises instead of rendering an empty string."""
+    assert prompts._env.undefined is jinja2.StrictUndefined
+    values = SAMPLES[path.name]  # a new template needs its sample here
+    text = prompts.render(path.name, **values)
+    assert text and "{{" not in text and "{%" not in text
+    for name in values:
+        partial = {key: value for key, value in values.items() if key != name}
+        with pytest.raises(jinja2.UndefinedError):
+            prompts.render(path.name, **partial)
