@@ -26,6 +26,38 @@ def quiet_telegram_logs() -> None:
         logger_.setLevel(max(logging.INFO, logger_.getEffectiveLevel()))
 
 
+class _RedactToken(logging.Filter):
+    """Replaces the bot token in every record (message and traceback) before it is written.
+
+    PTB puts the token in some exception messages (``InvalidToken: The token `…` was rejected``)
+    and the request URLs contain it. The traceback is folded into the message so that every
+    formatter (plain or JSON) prints the redacted text.
+    """
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            message = f"{message}\n{record.exc_text}"
+        if self.token in message:
+            message = message.replace(self.token, "<TELEGRAM_BOT_TOKEN>")
+        record.msg, record.args = message, None
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+def protect_token(token: str) -> None:
+    """Install the token redaction on every handler of the root logger (configured by the CLI)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _RedactToken) for f in handler.filters):
+            handler.addFilter(_RedactToken(token))
+
+
 def _startup_error(exc: Exception, settings: Settings) -> ConfigurationError:
     if isinstance(exc, InvalidToken):
         return ConfigurationError(
@@ -42,6 +74,7 @@ def _startup_error(exc: Exception, settings: Settings) -> ConfigurationError:
 
 def run_polling(settings: Settings, services: Services) -> None:
     quiet_telegram_logs()
+    protect_token(settings.telegram_token())
     application = build_application(settings, services)
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
@@ -77,6 +110,7 @@ def webhook_options(
 
 def run_webhook(settings: Settings, services: Services, options: WebhookOptions) -> None:
     quiet_telegram_logs()
+    protect_token(settings.telegram_token())
     application = build_application(settings, services)
     try:
         asyncio.run(serve_webhook(application, options))

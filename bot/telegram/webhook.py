@@ -11,6 +11,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 import signal
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,9 @@ from urllib.parse import urlparse
 
 import tornado.web
 from telegram import Update
+from telegram.error import BadRequest
 
+from bot.errors import ConfigurationError
 from bot.telegram.app import ALLOWED_UPDATES, TelegramApp, on_startup, runtime_of
 
 logger = logging.getLogger(__name__)
@@ -40,8 +43,8 @@ class WebhookOptions:
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, application: TelegramApp, secret: str) -> None:
-        self.application_ = application
+    def initialize(self, telegram_app: TelegramApp, secret: str) -> None:
+        self.application_ = telegram_app
         self.secret = secret.encode()
 
     async def post(self) -> None:
@@ -52,19 +55,25 @@ class _UpdateHandler(tornado.web.RequestHandler):
             )
             self.set_status(403)
             return
+        if not self.application_.running:
+            # Shutting down: an update accepted now would be dropped; Telegram sends it again.
+            self.set_status(503)
+            return
         try:
             update = Update.de_json(json.loads(self.request.body), self.application_.bot)
         except (ValueError, TypeError, KeyError):
             logger.warning("webhook: malformed update rejected")
             self.set_status(400)
             return
-        await self.application_.update_queue.put(update)
+        # No await between the running check and the put: stop() cannot slip in between, so
+        # every update answered 200 is processed before the application stops.
+        self.application_.update_queue.put_nowait(update)
         self.set_status(200)
 
 
 class _HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, application: TelegramApp) -> None:
-        self.application_ = application
+    def initialize(self, telegram_app: TelegramApp) -> None:
+        self.application_ = telegram_app
 
     async def get(self) -> None:
         runtime = runtime_of(self.application_)
@@ -81,21 +90,42 @@ class _HealthHandler(tornado.web.RequestHandler):
 
 
 def make_web_app(application: TelegramApp, options: WebhookOptions) -> tornado.web.Application:
+    # Handler keyword arguments must not be called "application": tornado's RequestHandler
+    # takes its own web application under that name.
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     return tornado.web.Application(
         [
-            (r"/health", _HealthHandler, {"application": application}),
+            (r"/health", _HealthHandler, {"telegram_app": application}),
             (
-                options.path.replace(".", r"\."),
+                re.escape(options.path),
                 _UpdateHandler,
-                {"application": application, "secret": options.secret},
+                {"telegram_app": application, "secret": options.secret},
             ),
         ]
     )
 
 
+async def _register(application: TelegramApp, options: WebhookOptions) -> None:
+    try:
+        await application.bot.set_webhook(
+            options.url, secret_token=options.secret, allowed_updates=ALLOWED_UPDATES
+        )
+    except BadRequest as exc:  # e.g. not HTTPS, a port Telegram does not post to
+        raise ConfigurationError(
+            f"Telegram refused the webhook URL: {exc.message}",
+            user_message=f"Telegram refuse l'URL du webhook {options.url} ({exc.message}) : "
+            "il faut une URL HTTPS publique sur le port 443, 80, 88 ou 8443.",
+        ) from exc
+
+
 async def serve_webhook(application: TelegramApp, options: WebhookOptions) -> None:
-    """Run until SIGINT / SIGTERM: start the application, listen, register the webhook."""
+    """Run until SIGINT / SIGTERM: start the application, listen, register the webhook.
+
+    Shutdown is graceful: the listening socket closes, updates still arriving on open
+    connections get 503 (Telegram delivers them again), and ``Application.stop`` waits for the
+    updates already accepted, including those being processed, before the process exits. The
+    webhook stays registered: other replicas may serve it, and a restart takes over.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -103,15 +133,24 @@ async def serve_webhook(application: TelegramApp, options: WebhookOptions) -> No
     async with application:
         await on_startup(application)
         await application.start()
-        server = make_web_app(application, options).listen(
-            options.port, address=options.listen, max_body_size=MAX_BODY_BYTES, xheaders=True
-        )
         try:
-            await application.bot.set_webhook(
-                options.url, secret_token=options.secret, allowed_updates=ALLOWED_UPDATES
+            server = make_web_app(application, options).listen(
+                options.port, address=options.listen, max_body_size=MAX_BODY_BYTES, xheaders=True
             )
+        except OSError as exc:
+            await application.stop()
+            raise ConfigurationError(
+                f"cannot listen on {options.listen}:{options.port}: {exc.strerror}",
+                user_message=f"Impossible d'écouter sur {options.listen}:{options.port} "
+                f"({exc.strerror}) : choisissez un autre port (--port ou CARE_WEBHOOK_PORT).",
+            ) from exc
+        try:
+            await _register(application, options)
             logger.info("webhook listening on %s:%d%s", options.listen, options.port, options.path)
             await stop.wait()
         finally:
+            logger.info("webhook: stopping, finishing the updates in progress")
             server.stop()
             await application.stop()
+            await server.close_all_connections()
+            logger.info("webhook: stopped")
