@@ -52,7 +52,8 @@ def test_fiche_projet_docx(workdir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, err
     assert "Document enregistré" in out
     document = Document(str(workdir / "fiche.docx"))
-    assert document.paragraphs[1].style.name == "Title"
+    style = document.paragraphs[1].style
+    assert style is not None and style.name == "Title"
 
 
 @pytest.mark.parametrize("fmt, suffix", [("odt", ".odt"), ("md", ".md"), ("markdown", ".md")])

@@ -43,7 +43,7 @@ def write(tmp_path: Path, document: RenderedDocument) -> Path:
 
 def docx_text(path: Path) -> tuple[list[tuple[str, str]], list[list[list[str]]]]:
     doc = Document(str(path))
-    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    paragraphs = [(p.style.name if p.style else "", p.text) for p in doc.paragraphs]
     tables = [[[cell.text for cell in row.cells] for row in t.rows] for t in doc.tables]
     return paragraphs, tables
 
@@ -246,7 +246,8 @@ def test_injections_are_literal_in_docx(
     assert "boucleboucleboucle" not in everything
     doc = Document(str(tmp_path / safe_filename(hostile["titre"], "fiche_projet", "docx")))
     rtl = [p for p in doc.paragraphs if p.text == hostile["risques"]]
-    assert rtl and rtl[0]._p.pPr.find(qn("w:bidi")) is not None  # right-to-left paragraph
+    properties = rtl[0]._p.pPr if rtl else None
+    assert properties is not None and properties.find(qn("w:bidi")) is not None  # right-to-left
     assert ("Heading 1", "7. Risques et mesures de maîtrise") in paragraphs
 
 
