@@ -120,6 +120,20 @@ def run_user(fake: FakeBotApi, user: int, steps: list[Step], results: Results) -
         results.add(step.kind, reply.at - posted.at, error)
 
 
+def run_users(fake: FakeBotApi, scripts: dict[int, list[Step]], results: Results) -> float:
+    """Every user's script at once, one thread per user; the wall-clock seconds it took."""
+    threads = [
+        threading.Thread(target=run_user, args=(fake, user, steps, results))
+        for user, steps in scripts.items()
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
@@ -155,16 +169,7 @@ def load_bot(args: argparse.Namespace, data_dir: Path, log: Path, max_rate: str)
             print(f"bot ready in {time.perf_counter() - started:.1f} s (pid {bot.pid})")
             warm_up(fake, FIRST_USER - 1, questions)
             idle_rss, _ = peak_rss_mb(bot.pid)
-            threads = [
-                threading.Thread(target=run_user, args=(fake, user, scripts[user], results))
-                for user in users
-            ]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
+            elapsed = run_users(fake, scripts, results)
             _, peak_rss = peak_rss_mb(bot.pid)
             api_calls = len(fake.calls())
             exit_code = bot.terminate()

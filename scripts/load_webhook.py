@@ -25,7 +25,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -41,7 +40,7 @@ from load_telegram import (  # noqa: E402
     is_message,
     peak_rss_mb,
     percentile,
-    run_user,
+    run_users,
     user_script,
 )
 
@@ -143,18 +142,9 @@ def run_configuration(count: int, index: Path, tmp: Path, args: argparse.Namespa
             for _ in replicas:  # round robin: one warm-up question per replica
                 posted = fake.send_text(FIRST_USER, questions[0])
                 fake.wait_for(FIRST_USER, is_message, timeout=120, since=posted)
-            threads = [
-                threading.Thread(target=run_user, args=(fake, user, scripts[user], results))
-                for user in users
-            ]
             cpu_before = [cpu_seconds(replica.pid) for replica, _ in replicas]
             own_before, (busy_before, total_before) = time.process_time(), machine_busy()
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
+            elapsed = run_users(fake, scripts, results)
             busy_after, total_after = machine_busy()
             replica_cpu = [
                 cpu_seconds(replica.pid) - before
