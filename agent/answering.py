@@ -7,7 +7,8 @@ retriever's relevance gate the assistant says it does not know and who can answe
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,9 +17,11 @@ from agent.enumerations import (
     SENTENCE_END,
     Enumeration,
     asks_for_date,
+    asks_for_deadline,
     asks_for_list,
     find_enumerations,
     has_date,
+    has_deadline,
     listed_noun,
     render_enumeration,
 )
@@ -33,8 +36,17 @@ _LIST_PASSAGES = 5  # a list may come from any of the passages the retriever ret
 _MIN_LIST_COVERAGE = 0.5  # share of the query's terms the list (with its heading) must carry
 _SAME_SOURCE_BONUS = 1.5  # a list from the best passage's source note is preferred
 _DATE_BOOST = 2.5  # a date question prefers the sentences that carry a date
+_DEADLINE_BOOST = 1.6  # … and a deadline question those giving an end date
 _SAME_CONTENT = 0.85  # share of the shorter sentence's terms found in a longer one: a repeat
 _MIN_REPEAT_TERMS = 4
+_KNOWN_SHARE = 0.75  # share of a sentence's terms already said by the picked ones: nothing new
+_MIN_SHARE = 0.35  # a sentence scoring under this share of the best one is filler
+_ASKED_SHARE = 0.5  # a query word in a FAQ heading counts half for each sentence of its answer
+_META_PENALTY = 0.1  # sentences about the knowledge base itself ("… figure dans la note …")
+_META = re.compile(
+    r"\b(?:cette note|(?:voir )?la note (?:sur|consacr\w+)|la présente note)\b", re.IGNORECASE
+)
+_ANAPHORA = re.compile(r"^(?:Elle|Il|Ils|Elles|Ce|Cet|Cette|Ces|Cela|Celui-ci|Celle-ci)\b")
 _NUMERALS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 _LIST_CUES = "liste lister énumérer détailler contenir comporter comprendre"
 
@@ -108,13 +120,14 @@ class ExtractiveComposer:
     def compose(self, result: SearchResult, as_of: date) -> Answer:
         if not result.found or not result.passages:
             return Answer(result.query, NOT_FOUND_TEXT, False, "extractive", as_of, (), ())
-        listed = self._list_answer(result.query, result.passages)
+        listed = self._list_answer(result.query, result.passages, dict(result.term_weights))
         if listed is not None:
             text, listed_refs = listed
             return Answer(
                 result.query, text, True, "extractive", as_of, result.passages, listed_refs
             )
-        chosen = self._choose(result.query, result.passages)
+        weights = dict(result.term_weights)
+        chosen = self._choose(result.query, result.passages, weights)
         numbers: dict[str, int] = {}
         refs: list[SourceRef] = []
         lines: list[str] = []
@@ -132,7 +145,7 @@ class ExtractiveComposer:
         return {self._numerals.get(term, term) for term in self._analyze(text)}
 
     def _list_answer(
-        self, query: str, passages: Sequence[Passage]
+        self, query: str, passages: Sequence[Passage], weights: Mapping[str, float]
     ) -> tuple[str, tuple[SourceRef, ...]] | None:
         """The list answer, plus the best sentence of the top passage when it is another source."""
         if not asks_for_list(query):
@@ -148,7 +161,7 @@ class ExtractiveComposer:
         top = passages[0]
         if top.citation.source_id != passage.citation.source_id:
             listed = self._terms(text)
-            for _, sentence in self._choose(query, [top])[:1]:
+            for _, sentence in self._choose(query, [top], weights)[:1]:
                 if not _same_content(self._terms(sentence), listed):
                     text += f"\n{_marked(sentence, top)} [2]"
                     refs.append(source_ref(2, top))
@@ -188,59 +201,100 @@ class ExtractiveComposer:
                     best = (score, passage, enumeration)
         return None if best is None else (best[1], best[2])
 
-    def _choose(self, query: str, passages: Sequence[Passage]) -> list[tuple[Passage, str]]:
-        query_terms = self._terms(query)
+    def _choose(
+        self, query: str, passages: Sequence[Passage], weights: Mapping[str, float]
+    ) -> list[tuple[Passage, str]]:
+        """The best sentences: rare query words weigh more; repeats and filler are left out.
+
+        ``weights`` (query term → 0..1, see ``SearchResult.term_weights``) makes a sentence
+        sharing "SILENE" count more than one sharing "CaRE"; without weights every query term
+        counts 1. The sentences of the other passages must share a query word with the best
+        passage's heading (its topic): a date question about HospiConnect gets no D1 date.
+        When a passage's heading is a question (a FAQ entry), the query words of that heading
+        count half for each of its sentences: the answer does not repeat the question.
+        """
+        query_terms = self._terms(query) | set(weights)
         wants_date = asks_for_date(query)
+        wants_deadline = asks_for_deadline(query)
+        topic = query_terms & self._terms(passages[0].citation.section) if passages else set()
         candidates: list[tuple[float, int, int, Passage, str]] = []
         for rank, passage in enumerate(passages[:3]):
             rank_weight = _rank_weight(passages, rank)
+            heading = passage.citation.section
+            asked = query_terms & self._terms(heading) if heading.endswith("?") else set()
             for position, sentence in enumerate(split_sentences(passage.text)):
                 terms = self._terms(sentence)
-                overlap = len(query_terms & terms)
-                if not terms:
-                    continue
-                score = rank_weight * (overlap + 0.1) / math.sqrt(len(terms) + 4)
+                if len(terms) < 2 or (rank > 0 and topic and not topic & (terms | asked)):
+                    continue  # a bare "Non." says nothing alone; other passages stay on topic
+                gain = sum(_term_weight(weights, term) for term in query_terms & terms)
+                # the answer of a FAQ entry is about its question even when it does not repeat it
+                gain += _ASKED_SHARE * sum(_term_weight(weights, term) for term in asked - terms)
+                score = rank_weight * (gain + 0.1) / math.sqrt(len(terms) + 4)
                 if wants_date and has_date(sentence):
                     score *= _DATE_BOOST
+                    if wants_deadline and has_deadline(sentence):
+                        score *= _DEADLINE_BOOST  # "jusqu'à quand" wants the end date
+                if _META.search(sentence):
+                    score *= _META_PENALTY
                 candidates.append((score, rank, position, passage, sentence))
         candidates.sort(key=lambda c: -c[0])
         picked: list[tuple[float, int, int, Passage, str]] = []
-        seen: list[set[str]] = []
+        said: set[str] = set()
         length = 0
         for candidate in candidates:
             if len(picked) >= MAX_SENTENCES:
                 break
-            if picked and (candidate[0] < 0.35 * picked[0][0] or length > MAX_ANSWER_CHARS):
+            if picked and (candidate[0] < _MIN_SHARE * picked[0][0] or length > MAX_ANSWER_CHARS):
                 break
             terms = self._terms(candidate[4])
-            if any(_same_content(terms, other) for other in seen):
-                continue  # the same fact, worded alike, in another passage
-            seen.append(terms)
+            if _already_said(terms, said):
+                continue  # the same fact, worded alike, in another passage or sentence
+            said |= terms
             picked.append(candidate)
             length += len(candidate[4])
         if not picked and candidates:
             picked = candidates[:1]
         if wants_date and any(has_date(c[4]) for c in picked):
             picked = [c for c in picked if has_date(c[4])]  # the date is the answer
-        picked.sort(key=lambda c: (c[1], c[2]))
-        return self._with_continuations([(c[3], c[2], c[4]) for c in picked])
+            if wants_deadline and any(has_deadline(c[4]) for c in picked):
+                picked = [c for c in picked if has_deadline(c[4])]  # … the end date
+        else:
+            picked.sort(key=lambda c: (c[1], c[2]))  # reading order; dates: best first
+        chosen = self._with_continuations([(c[3], c[2], c[4]) for c in picked], query_terms)
+        kept: list[tuple[Passage, str]] = []
+        said = set()
+        for passage, sentence in chosen:  # a continuation may repeat a later pick
+            terms = self._terms(sentence)
+            if kept and _already_said(terms, said):
+                continue
+            kept.append((passage, sentence))
+            said |= terms
+        return kept
 
-    @staticmethod
     def _with_continuations(
-        picked: list[tuple[Passage, int, str]],
+        self, picked: list[tuple[Passage, int, str]], query_terms: set[str]
     ) -> list[tuple[Passage, str]]:
-        """Add the sentence that follows a short or announcing one ("… deux prérequis.")."""
+        """Add the sentence that follows an announcing one ("… suivantes :"), one that goes on
+        about the same subject with a pronoun ("Elle y relève que…"), or one that follows a short
+        sentence and still shares a word with the question.
+
+        Never a sentence about the knowledge base itself ("Le détail figure dans la note…").
+        """
         chosen = {(p.chunk_id, position) for p, position, _ in picked}
         result: list[tuple[Passage, str]] = []
         for passage, position, sentence in picked:
             result.append((passage, sentence))
-            if len(sentence) >= _SHORT_SENTENCE and not sentence.rstrip().endswith(":"):
-                continue
             sentences = split_sentences(passage.text)
             following = position + 1
-            if following < len(sentences) and (passage.chunk_id, following) not in chosen:
+            if following >= len(sentences) or _META.search(sentences[following]):
+                continue
+            after = sentences[following]
+            short = len(sentence) < _SHORT_SENTENCE and bool(query_terms & self._terms(after))
+            if not (short or sentence.rstrip().endswith(":") or _ANAPHORA.match(after)):
+                continue
+            if (passage.chunk_id, following) not in chosen:
                 chosen.add((passage.chunk_id, following))
-                result.append((passage, sentences[following]))
+                result.append((passage, after))
         return result
 
 
@@ -249,6 +303,23 @@ def _rank_weight(passages: Sequence[Passage], rank: int) -> float:
     top_score = passages[0].score or 1.0
     weight = max(passages[rank].score / top_score, 0.0) if top_score > 0 else 1.0
     return max(weight, 0.25) / (1 + rank)
+
+
+def _term_weight(weights: Mapping[str, float], term: str) -> float:
+    """How much a shared query term counts: its weight relative to the query's rarest term.
+
+    1 for every term without weights. A term the index did not weigh counts as the most common
+    one: it is mostly an acronym the plain analyzer cut ("CaRE" → "car"), found everywhere.
+    """
+    if not weights:
+        return 1.0
+    top = max(weights.values()) or 1.0
+    return weights.get(term, min(weights.values())) / top
+
+
+def _already_said(terms: set[str], said: set[str]) -> bool:
+    """True when most terms of a sentence are in the sentences already picked (nothing new)."""
+    return len(terms) >= _MIN_REPEAT_TERMS and len(terms & said) >= _KNOWN_SHARE * len(terms)
 
 
 def _same_content(a: set[str], b: set[str]) -> bool:

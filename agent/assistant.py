@@ -16,7 +16,13 @@ from typing import Protocol
 from agent import messages
 from agent.answering import Answer, ExtractiveComposer, full_text
 from agent.flows.base import Flow, FlowContext, FlowStep
-from agent.input_text import MAX_QUESTION_CHARS, clean_text, fold, has_words
+from agent.input_text import (
+    MAX_QUESTION_CHARS,
+    clean_text,
+    fold,
+    has_words,
+    no_question_reply,
+)
 from agent.store import Store
 from agent.turns import ChoiceReply, Option, Reply, Session, TextReply, Turn
 from retrieval import GlossaryEntry, SearchResult, SourceNote
@@ -97,7 +103,7 @@ class Assistant:
             return messages.too_long(len(text), MAX_QUESTION_CHARS)
         if not has_words(text):
             return messages.NO_WORDS
-        return None
+        return no_question_reply(text, followup=self.rewrite_followup is not None)
 
     def _answer_replies(self, session: Session, question: str) -> list[Reply]:
         problem = self.validate_question(question)

@@ -76,6 +76,17 @@ DATE_IN_TEXT = re.compile(
 )
 
 
+_DEADLINE_QUESTION = re.compile(
+    r"\bjusqu ?'? ?a quand\b|\bdate limite\b|\bavant quand\b|\bdeadline\b|\bau plus tard\b"
+    r"|\bclotur\w*|\bferme\w*\b|\bfin\b"
+)
+DEADLINE_IN_TEXT = re.compile(
+    rf"\bjusqu'?(?:au|à)\b|\bau plus tard\b|\bavant le\b|\bdate limite\b|\bcl[oô]tur\w*"
+    rf"|\bau \d{{1,2}}(?:er)? (?:{_MONTHS})\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Enumeration:
     """A list found in a passage: the sentence announcing it (if any) and its items in order.
@@ -103,6 +114,16 @@ def listed_noun(question: str) -> str | None:
 def asks_for_date(question: str) -> bool:
     """True when the question asks for a date or a deadline ("jusqu'à quand…", "date limite")."""
     return bool(_DATE_QUESTION.search(_plain(question)))
+
+
+def asks_for_deadline(question: str) -> bool:
+    """True when the question asks for an end date ("jusqu'à quand…", "date limite")."""
+    return bool(_DEADLINE_QUESTION.search(_plain(question)))
+
+
+def has_deadline(sentence: str) -> bool:
+    """True when the sentence gives an end date ("jusqu'au 13 février", "du 2 au 31 octobre")."""
+    return bool(DEADLINE_IN_TEXT.search(sentence))
 
 
 def has_date(sentence: str) -> bool:

@@ -2,7 +2,9 @@
 
 text → control characters removed, NFKC → identifiers protected (see french_identifiers) →
 elision removed (l', d', qu', j', n', s', c', m', t', jusqu', lorsqu', puisqu') → words →
-accent folding → stop words dropped → Snowball French stem (acronyms of the glossary and tokens
+accent folding → stop words dropped → Snowball French stem, with two derivations merged
+("candidature" → "candidat", "obligatoire" → "oblig") and a few short forms read as the full
+word ("max" → "maximal", "infos" → "information") (acronyms of the glossary and tokens
 with digits are kept as they are).
 
 Words of three letters or less are not stemmed (they are mostly acronyms: "ARS", "DNS", "CPS").
@@ -43,6 +45,35 @@ _ELISION_RE = re.compile(
 _WORD_RE = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _REACCENT = ((re.compile(r"ite(s?)$"), r"ité\1"), (re.compile(r"ee(s?)$"), r"ée\1"))
+# Derivations Snowball leaves apart although users mix them: "candidater" / "candidature",
+# "obligation" / "obligatoire" (applied to the stem, only when a long enough root remains).
+_DERIVATIONS = ((re.compile(r"(?<=\w{5})atur$"), "at"), (re.compile(r"(?<=\w{4})atoir$"), ""))
+# Short forms typed in questions, read as the full word ("combien max pour le D1").
+_SHORT_FORMS = {
+    "max": "maximal",
+    "maxi": "maximal",
+    "maximum": "maximal",
+    "min": "minimal",
+    "mini": "minimal",
+    "minimum": "minimal",
+    "info": "information",
+    "infos": "information",
+    "doc": "document",
+    "docs": "document",
+    "dispo": "disponible",
+    "etab": "etablissement",
+    "etabs": "etablissement",
+    # numbers written in words match their digits ("les sept actions" / "les 7 actions");
+    # "neuf" (also "new") is left out
+    "deux": "2",
+    "trois": "3",
+    "quatre": "4",
+    "cinq": "5",
+    "six": "6",
+    "sept": "7",
+    "huit": "8",
+    "dix": "10",
+}
 _HYPHEN_RE = re.compile(r"[-‐‑]")
 _STEMMER = snowballstemmer.stemmer("french")
 _CACHE_SIZE = 200_000
@@ -72,7 +103,10 @@ def stem(folded: str) -> str:
             if pattern.search(folded):
                 folded = pattern.sub(replacement, folded)
                 break
-    return fold(_STEMMER.stemWord(folded))
+    stemmed = fold(_STEMMER.stemWord(folded))
+    for pattern, replacement in _DERIVATIONS:
+        stemmed = pattern.sub(replacement, stemmed)
+    return stemmed
 
 
 @dataclass(frozen=True)
@@ -176,6 +210,7 @@ class FrenchAnalyzer:
             return folded if acronym or folded not in STOP_WORDS else None
         if folded in STOP_WORDS:
             return None
+        folded = _SHORT_FORMS.get(folded, folded)
         if any(c.isdigit() for c in folded):
             return folded
         if len(folded) < 2:

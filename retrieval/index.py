@@ -211,7 +211,8 @@ class KnowledgeIndex:
             )
             for i, score in fused[:k]
         )
-        return SearchResult(text, passages, is_relevant(lexical.coverage, self.params))
+        relevant = is_relevant(lexical.coverage, self.params)
+        return SearchResult(text, passages, relevant, lexical.term_weights)
 
     def _candidates(self, snapshot: _Snapshot, text: str, *, dense: bool) -> _Candidates:
         """Both ranked lists before fusion (also used by ``retrieval.tuning``)."""

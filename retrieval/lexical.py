@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from retrieval.bm25 import BM25
-from retrieval.french_analyzer import FrenchAnalyzer, QueryGroup
+from retrieval.french_analyzer import FrenchAnalyzer, QueryGroup, analyze_text
 from retrieval.models import Chunk
 
 TYPO_WEIGHT = 0.7
@@ -34,6 +34,7 @@ class LexicalResult:
     hits: tuple[tuple[int, float], ...]  # (chunk index, BM25 score), best first
     coverage: float  # 0..1, best over the first hits
     terms: int  # number of query groups (0: nothing indexable in the query)
+    term_weights: tuple[tuple[str, float], ...] = ()  # query token → IDF / max IDF (0..1)
 
 
 class LexicalSearcher:
@@ -63,7 +64,25 @@ class LexicalSearcher:
         scores = self.bm25.scores(weights)
         hits = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         coverage = max((self._coverage(groups, i) for i, _ in hits[:_COVERAGE_DEPTH]), default=0.0)
-        return LexicalResult(hits=tuple(hits), coverage=coverage, terms=len(groups))
+        term_weights = self._term_weights(groups)
+        return LexicalResult(tuple(hits), coverage, len(groups), term_weights)
+
+    def _term_weights(self, groups: Sequence[QueryGroup]) -> tuple[tuple[str, float], ...]:
+        """Each query token and glossary/typo alternative: IDF / max IDF, times its weight.
+
+        Each token is also given under its form in the plain analysis (``analyze_text``, no
+        glossary: "SILENE" → "silen", "CaRE" → "car"), the one the answer composer uses. The
+        parts of an identifier ("3", "2", "1" of "3-2-1") are left out: it counts once.
+        """
+        top = self.bm25.max_idf or 1.0
+        parts = {part for g in groups if "_" in g.token for part in g.token.split("_")}
+        weights: dict[str, float] = {}
+        for group in groups:
+            for token, weight in group.alternatives:
+                value = round(weight * self.bm25.idf(token) / top, 4)
+                for form in {token, *analyze_text(token)} - parts:
+                    weights[form] = max(weights.get(form, 0.0), value)
+        return tuple(weights.items())
 
     def _with_typos(self, group: QueryGroup) -> QueryGroup:
         token = group.token

@@ -49,11 +49,17 @@ class SearchResult:
 
     When ``found`` is False the passages (possibly empty) are the closest matches, for logs and
     "see also" links only: never build an answer on them.
+
+    ``term_weights`` gives, for each analysed word of the query, how distinctive it is in the
+    knowledge base (its IDF divided by the highest possible IDF, 0..1): "CaRE" or "programme"
+    weigh little, "SILENE" or "candidature" a lot. The answer composer uses it to prefer the
+    sentences carrying the rare words of the question. Empty when unknown.
     """
 
     query: str
     passages: tuple[Passage, ...]
     found: bool
+    term_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
