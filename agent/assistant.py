@@ -1,7 +1,8 @@
 """The conversational core: one turn in, replies out, whatever the channel.
 
 ``Assistant.handle`` loads the user's session, routes the input (dialogue in progress, command,
-button, free question), saves the session atomically and returns plain ``Reply`` objects.
+button, free question), saves the session atomically and returns plain ``Reply`` objects, all
+under the store's per-user turn lock (``Store.user_turn``).
 """
 
 from __future__ import annotations
@@ -135,9 +136,12 @@ class Assistant:
 
     # -- turns ----------------------------------------------------------------------------
     def handle(self, turn: Turn) -> list[Reply]:
-        session = self.store.load_session(turn.user_id)
-        replies = self._route(session, turn)
-        self.store.save_session(session)
+        # Under the user's turn lock, so that two turns of one user delivered to two threads or
+        # replicas at once run one after the other instead of both saving a stale session.
+        with self.store.user_turn(turn.user_id):
+            session = self.store.load_session(turn.user_id)
+            replies = self._route(session, turn)
+            self.store.save_session(session)
         return replies
 
     def _context(self, session: Session) -> FlowContext:

@@ -9,17 +9,21 @@ only its connection, its transactions and its file backup.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import closing
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from agent.errors import StoreError
 from agent.migrations import SQLITE_MIGRATIONS
 from agent.store_records import Draft, Feedback, UserRecord, new_id, now_iso
-from agent.store_sql import Dialect, SqlConnection, SqlStore
+from agent.store_sql import TURN_TIMEOUT, Dialect, SqlConnection, SqlStore, TurnBusyError
 from agent.turns import Session
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "Feedback",
     "SqliteStore",
     "Store",
+    "TurnBusyError",
     "UserRecord",
     "new_id",
     "now_iso",
@@ -66,6 +71,13 @@ class Store(Protocol):
     def rate_feedback(self, feedback_id: str, user_id: str, rating: int) -> bool: ...
     def list_feedback(self) -> list[Feedback]: ...
 
+    def user_turn(self, user_id: str) -> AbstractContextManager[None]:
+        """Hold ``user_id``'s turn lock for a whole turn (load → route → save), across threads
+        and processes sharing the store, so two turns of one user never interleave (each would
+        otherwise save a session loaded before the other's answer). Not reentrant; raises
+        ``TurnBusyError`` (a ``StoreError``) when the previous turn holds it past the timeout."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -81,13 +93,42 @@ SQLITE = Dialect(
 )
 
 
+class _UserLocks:
+    """One ``threading.Lock`` per user with a turn running or waiting (dropped after)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}  # lock, holders + waiters
+
+    @contextmanager
+    def hold(self, key: str, timeout: float) -> Iterator[bool]:
+        with self._guard:
+            lock, users = self._locks.get(key) or (threading.Lock(), 0)
+            self._locks[key] = (lock, users + 1)
+        held = lock.acquire(timeout=timeout)
+        try:
+            yield held
+        finally:
+            if held:
+                lock.release()
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
+
+
 class SqliteStore(SqlStore):
     """SQLite in WAL mode; each write is one transaction, so a crash loses nothing committed."""
 
     dialect = SQLITE
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, turn_timeout: float = TURN_TIMEOUT) -> None:
         self.path = Path(path)
+        self.turn_timeout = turn_timeout
+        self._turn_locks = _UserLocks()
+        self._turns_folder_made = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -128,6 +169,47 @@ class SqliteStore(SqlStore):
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    # -- turns ----------------------------------------------------------------------------
+    @contextmanager
+    def user_turn(self, user_id: str) -> Iterator[None]:
+        """A per-user ``threading.Lock`` for the threads of this process, then an exclusive
+        ``flock`` on a per-user file in ``<database>.turns/`` for other processes on the same
+        file. The kernel drops a flock when its descriptor closes, so a crashed process never
+        leaves a user locked. Lock files are kept (deleting one races with its next locker)."""
+        deadline = time.monotonic() + self.turn_timeout
+        with self._turn_locks.hold(user_id, self.turn_timeout) as held:
+            if not held:
+                raise TurnBusyError(f"turn of {user_id} still busy after {self.turn_timeout} s")
+            fd = self._open_lock_file(user_id)
+            try:
+                delay = 0.001
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            raise TurnBusyError(
+                                f"turn of {user_id} still busy in another process "
+                                f"after {self.turn_timeout} s"
+                            ) from None
+                        time.sleep(delay)
+                        delay = min(delay * 2, 0.05)
+                yield
+            finally:
+                os.close(fd)  # releases the flock
+
+    def _open_lock_file(self, user_id: str) -> int:
+        name = hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:32]
+        folder = self.path.with_name(self.path.name + ".turns")
+        try:
+            if not self._turns_folder_made:
+                folder.mkdir(exist_ok=True)
+                self._turns_folder_made = True
+            return os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot open the turn lock of {user_id}: {exc}") from exc
 
     # -- backup ---------------------------------------------------------------------------
     def backup_to(self, target: Path | str) -> None:

@@ -10,11 +10,15 @@ What this module brings is psycopg 3 underneath and what PostgreSQL does differe
 - ``update_draft_answers`` locks the draft row (``SELECT … FOR UPDATE``) for its
   read-merge-write: two replicas answering the same draft at once both keep their answer;
 - a connection broken under us (server restart, failover) is dropped and the operation retried
-  once on a fresh one; if the server stays down the caller gets a ``StoreError``.
+  once on a fresh one; if the server stays down the caller gets a ``StoreError``;
+- ``user_turn`` holds a session-level advisory lock keyed by the user for a whole turn, on a
+  connection of a second pool (``turn_pool_size``): a turn waiting for its lock never holds a
+  connection the running turns need, so the two pools cannot deadlock each other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +27,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.errors import StoreError
 from agent.migrations import POSTGRES_MIGRATIONS, TABLES
-from agent.store_sql import Dialect, SqlConnection, SqlCursor, SqlStore
+from agent.store_sql import (
+    TURN_TIMEOUT,
+    Dialect,
+    SqlConnection,
+    SqlCursor,
+    SqlStore,
+    TurnBusyError,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -88,11 +99,11 @@ class _Pool:
         return conn
 
     @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+    def connection(self, timeout: float = 30) -> Iterator[psycopg.Connection[Any]]:
         if self._closed:
             raise StoreError("store is closed")
-        if not self._slots.acquire(timeout=30):
-            raise StoreError("no PostgreSQL connection free after 30 s")
+        if not self._slots.acquire(timeout=timeout):
+            raise StoreError(f"no PostgreSQL connection free after {timeout:g} s")
         conn: psycopg.Connection[Any] | None = None
         try:
             with self._lock:
@@ -143,10 +154,19 @@ class PostgresStore(SqlStore):
 
     dialect = POSTGRES
 
-    def __init__(self, url: str, pool_size: int = 8, connect_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        pool_size: int = 8,
+        connect_timeout: float = 10.0,
+        turn_timeout: float = TURN_TIMEOUT,
+        turn_pool_size: int = 32,
+    ) -> None:
         self.url = url
+        self.turn_timeout = turn_timeout
         self._psycopg = _psycopg()
         self._pool = _Pool(url, pool_size, connect_timeout)
+        self._turn_pool = _Pool(url, turn_pool_size, connect_timeout)
         self._migrate()
 
     # -- plumbing -------------------------------------------------------------------------
@@ -186,6 +206,56 @@ class PostgresStore(SqlStore):
 
     def close(self) -> None:
         self._pool.close()
+        self._turn_pool.close()
+
+    # -- turns ----------------------------------------------------------------------------
+    @contextmanager
+    def user_turn(self, user_id: str) -> Iterator[None]:
+        """``pg_advisory_lock`` on a connection of the turn pool, held until the turn ends.
+
+        The lock belongs to the server session: if the connection or the replica dies the
+        server releases it. It never reaches the next user of the pooled connection: a
+        connection whose unlock did not succeed is closed instead of going back to the pool.
+        The key is computed here (the same on every replica) and the SQL holds only integers,
+        so taking the lock (with its ``lock_timeout``) is one round trip, releasing it another.
+        """
+        key, wait_ms = _turn_key(user_id), max(1, int(self.turn_timeout * 1000))
+        lock = f"SET lock_timeout = {wait_ms}; SELECT pg_advisory_lock({key})"
+        unlock = f"SELECT pg_advisory_unlock({key})"
+        for attempt in (1, 2):
+            with self._turn_pool.connection(self.turn_timeout) as conn:
+                try:
+                    conn.execute(lock)
+                except self._psycopg.Error as exc:
+                    conn.close()  # whether the lock was taken is unknown: end the session
+                    if getattr(exc, "sqlstate", None) == "55P03":  # lock_not_available
+                        raise TurnBusyError(
+                            f"turn of {user_id} still busy after {self.turn_timeout} s"
+                        ) from exc
+                    lost = isinstance(exc, self._psycopg.OperationalError) and _connection_lost(
+                        exc
+                    )
+                    if attempt == 1 and lost:  # a pooled connection the server dropped
+                        continue
+                    raise StoreError(f"PostgreSQL turn lock failed: {exc}") from exc
+                try:
+                    yield
+                finally:
+                    try:
+                        row = conn.execute(unlock).fetchone()
+                        released = row is not None and row[0] is True
+                    except self._psycopg.Error:
+                        released = False
+                    if not released:
+                        logger.warning("turn lock of %s not released cleanly: closing", user_id)
+                        conn.close()  # the server drops the session's advisory locks
+                return
+
+
+def _turn_key(user_id: str) -> int:
+    """A signed 64-bit advisory lock key for ``user_id`` (stable across processes)."""
+    digest = hashlib.blake2b(b"care-turn:" + user_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _connection_lost(exc: Exception) -> bool:

@@ -6,7 +6,10 @@ export/import of ``agent.store_dump``) on top of two primitives a backend provid
 - ``_write(work)``: run ``work(connection)`` in one transaction that holds the write locks needed
   for a read-modify-write (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction in which
   ``Dialect.lock_rows`` locks the rows read), committed when ``work`` returns;
-- ``_read(sql, params)``: the rows of one query.
+- ``_read(sql, params)``: the rows of one query;
+- ``user_turn(user_id)``: a per-user lock held for one whole conversational turn (load, route,
+  save), shared by every thread and process using the same database, so that two turns of one
+  user never interleave (see ``Store.user_turn``).
 
 What differs in the SQL text is a ``Dialect``: the statements are templates in which ``{p}``
 is a bound parameter, ``{j}`` a bound JSON document and ``{lock}`` the row-lock suffix.
@@ -18,9 +21,11 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from agent.errors import StoreError
 from agent.migrations import JSON_COLUMNS, TABLES, statements
 from agent.store_records import (
     Draft,
@@ -37,6 +42,17 @@ from agent.turns import Session
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+TURN_TIMEOUT = 30.0  # seconds a turn waits for the previous turn of the same user
+
+
+class TurnBusyError(StoreError):
+    """The previous turn of the same user did not finish within the turn timeout."""
+
+    user_message = (
+        "Votre message précédent est encore en cours de traitement. "
+        "Veuillez patienter quelques secondes puis renvoyer votre message."
+    )
 
 
 class SqlCursor(Protocol):
@@ -99,6 +115,10 @@ class SqlStore(ABC):
     @abstractmethod
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """The rows of one query."""
+
+    @abstractmethod
+    def user_turn(self, user_id: str) -> AbstractContextManager[None]:
+        """Hold ``user_id``'s turn lock (not reentrant); ``TurnBusyError`` after the timeout."""
 
     # Hooks, no-ops by default: SQLite's BEGIN IMMEDIATE already serialises and snapshots.
     def _lock_for_migration(self, conn: SqlConnection) -> None:  # noqa: B027

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from agent.store import Draft, Store, new_id, now_iso
+import pytest
+
+from agent.store import Draft, Store, TurnBusyError, new_id, now_iso
 from agent.turns import Session
 
 
@@ -192,3 +194,63 @@ class StoreContract:
         assert store.load_session("u:9").version == 0  # replaced, not merged
         assert list(store.get_draft("u:1", "d1").answers) == ["b", "a"]  # type: ignore[union-attr]
         assert store.list_feedback()[0].rating == 1
+
+    # -- per-user turn lock ---------------------------------------------------------------
+    def test_user_turn_serialises_one_user_and_lets_others_through(self, store: Store) -> None:
+        held, release = threading.Event(), threading.Event()
+        order: list[str] = []
+
+        def first() -> None:
+            with store.user_turn("u:1"):
+                held.set()
+                release.wait(10)
+                order.append("first done")
+
+        def second() -> None:
+            with store.user_turn("u:1"):
+                order.append("second in")
+
+        holder = threading.Thread(target=first)
+        holder.start()
+        assert held.wait(10)
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        with store.user_turn("u:2"):  # another user is not held up
+            order.append("other user")
+        waiter.join(0.3)
+        assert waiter.is_alive()  # still waiting for u:1's turn
+        release.set()
+        holder.join(10)
+        waiter.join(10)
+        assert order == ["other user", "first done", "second in"]
+
+    def test_user_turn_times_out_with_a_french_message(self, store: Store) -> None:
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with store.user_turn("u:1"):
+                held.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert held.wait(10)
+        store.turn_timeout = 0.2  # type: ignore[attr-defined]
+        try:
+            with pytest.raises(TurnBusyError) as caught, store.user_turn("u:1"):
+                pass
+        finally:
+            release.set()
+            holder.join(10)
+        assert "encore en cours de traitement" in caught.value.user_message
+        with store.user_turn("u:1"):  # free again once the holder is done
+            pass
+
+    def test_user_turn_is_released_when_the_turn_fails(self, store: Store) -> None:
+        store.turn_timeout = 2  # type: ignore[attr-defined]
+        with pytest.raises(ZeroDivisionError), store.user_turn("u:1"):
+            _ = 1 / 0
+        for _ in range(3):  # neither the failure nor the pool leaves the lock behind
+            with store.user_turn("u:1"):
+                store.save_session(store.load_session("u:1"))
+        assert store.load_session("u:1").version == 3

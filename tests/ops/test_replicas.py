@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,4 +121,47 @@ def test_an_answer_given_by_one_replica_is_rated_on_the_other(
     store = PostgresStore(url)
     (feedback,) = store.list_feedback()
     assert feedback.rating == 1 and feedback.user_id == "tg:9"
+    store.close()
+
+
+def test_one_users_answers_sent_to_both_replicas_at_once_are_all_kept(
+    replicas: tuple[Replica, Replica, str],
+) -> None:
+    """Webhook delivery may hand two updates of one user to two replicas at the same moment:
+    the turn lock in the store runs them one after the other, so no drafting answer is lost
+    and the session's navigation matches the draft."""
+    from agent.store_postgres import PostgresStore
+    from tests.agent.test_store_turns import SETUP, USER, answer_text, check_answers_kept
+
+    a, b, url = replicas
+    for value in SETUP:
+        action = value if value.startswith("dr:") else None
+        a.turn(USER, "" if action else value, action)
+    per_replica = 12
+    errors: list[BaseException] = []
+
+    def fire(replica: Replica, first: int) -> None:
+        try:
+            for n in range(first, first + per_replica):
+                replica.turn(USER, answer_text(n))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=fire, args=(replica, w * per_replica))
+        for w, replica in enumerate((a, b))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors
+    sent = [answer_text(n) for n in range(2 * per_replica)]
+    b.turn(USER, answer_text(len(sent)))  # alone: goes to the next unanswered question
+    sent.append(answer_text(len(sent)))
+    store = PostgresStore(url)
+    state = store.load_session(USER).flow_state
+    draft = store.get_draft(USER, state["draft_id"])
+    assert draft is not None
+    check_answers_kept(draft.answers, state, sent)
     store.close()
