@@ -83,7 +83,10 @@ def _tiny_model(path: Path) -> Path:
     transformers.BertModel(config).save_pretrained(bert_dir)
     tokenizer.save_pretrained(bert_dir)
     transformer = st_models.Transformer(str(bert_dir))
-    pooling = st_models.Pooling(transformer.get_word_embedding_dimension())
+    # sentence-transformers 6 renamed the method; 5.x only has the old name
+    dimension = getattr(transformer, "get_embedding_dimension", None)
+    dimension = dimension or transformer.get_word_embedding_dimension
+    pooling = st_models.Pooling(dimension())
     model_dir = path / "model"
     SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(model_dir))
     return model_dir
