@@ -1,7 +1,8 @@
 """Grounded answers, extractive by default: the sentences that answer, each with its citation.
 
 The answer is assembled from the retrieved passages only; nothing is invented. Below the
-retriever's relevance gate the assistant says it does not know and who can answer instead.
+retriever's relevance gate the assistant says it does not know and who can answer instead; a
+patient's personal request ("mon dossier médical") is turned down with where to ask instead.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from agent.enumerations import (
     listed_noun,
     render_enumeration,
 )
+from agent.input_text import fold
+from agent.messages import PATIENT_REQUEST
 from agent.turns import SourceRef
 from retrieval import Passage, SearchResult
 
@@ -49,6 +52,14 @@ _META = re.compile(
 _ANAPHORA = re.compile(r"^(?:Elle|Il|Ils|Elles|Ce|Cet|Cette|Ces|Cela|Celui-ci|Celle-ci)\b")
 _NUMERALS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 _LIST_CUES = "liste lister énumérer détailler contenir comporter comprendre"
+# A patient's personal request (matched on folded text): the knowledge base is written for
+# referents, and shares words with these requests ("dossier médical", "données de santé").
+_PATIENT_REQUEST = re.compile(
+    r"\b(?:je suis (?:une? )?patient|en tant que patient"
+    r"|(?:mon|ma|mes) (?:dossier medical|dmp|espace sante|donnees de sante|compte rendu"
+    r"|resultats? d'(?:analyse|examen)|ordonnance)"
+    r"|prendre (?:un )?rendez-vous)"
+)
 
 NOT_FOUND_TEXT = (
     "Je ne sais pas : je n'ai trouvé aucune source fiable dans ma base de connaissances "
@@ -72,6 +83,11 @@ class Answer:
     as_of: date
     passages: tuple[Passage, ...]
     sources: tuple[SourceRef, ...]  # the cited sources, numbered as in the text
+
+
+def is_patient_request(question: str) -> bool:
+    """True for a patient's personal request ("mon dossier médical", "je suis patient"…)."""
+    return bool(_PATIENT_REQUEST.search(fold(question).replace("\u2019", "'")))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -118,6 +134,8 @@ class ExtractiveComposer:
         self._cues = set(analyze(_LIST_CUES))
 
     def compose(self, result: SearchResult, as_of: date) -> Answer:
+        if is_patient_request(result.query):
+            return Answer(result.query, PATIENT_REQUEST, False, "extractive", as_of, (), ())
         if not result.found or not result.passages:
             return Answer(result.query, NOT_FOUND_TEXT, False, "extractive", as_of, (), ())
         listed = self._list_answer(result.query, result.passages, dict(result.term_weights))

@@ -45,6 +45,18 @@ ERASED = "Toutes vos données ont été effacées."
 ERASE_CANCELLED = "Rien n'a été effacé."
 RESUMING = "Reprenons le dialogue là où vous l'aviez laissé (tapez /annuler pour l'abandonner)."
 FEEDBACK_THANKS = "Merci pour votre avis : il sert à améliorer les réponses."
+PATIENT_REQUEST = (
+    "Je suis l'assistant des référents cybersécurité des établissements de santé : je ne peux "
+    "pas répondre à une demande personnelle de patient, et je préfère ne pas vous orienter au "
+    "hasard.\n"
+    "Pour aller plus loin :\n"
+    "• votre dossier médical, vos rendez-vous : le service des admissions ou des relations "
+    "avec les usagers de l'établissement ;\n"
+    "• vos données personnelles (accès, rectification, effacement, fuite de données) : le "
+    "délégué à la protection des données (DPO) de l'établissement, puis la CNIL si besoin ;\n"
+    "• votre dossier médical partagé (DMP) : Mon espace santé (monespacesante.fr).\n"
+    "N'envoyez pas vos données de santé dans cette conversation."
+)
 
 
 def too_long(length: int, limit: int) -> str:

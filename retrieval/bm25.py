@@ -41,6 +41,10 @@ class BM25:
         """IDF of a term; an unknown term gets the IDF of a term found nowhere."""
         return self._idf.get(term, self.max_idf)
 
+    def document_frequency(self, term: str) -> int:
+        """Number of documents holding the term."""
+        return len(self._postings.get(term, ()))
+
     def has_term(self, term: str) -> bool:
         return term in self._postings
 

@@ -3,6 +3,11 @@
 Besides the ranking it measures how much of the query the best chunks cover (the share of the
 query's IDF mass whose words, or their glossary/typo alternatives, occur in one chunk): the main
 signal of the relevance gate.
+
+A chunk that leaves out a *distinctive* word of the query (one the knowledge base holds in a
+single passage, elsewhere) is about something else: "amende RGPD" matched by a glossary
+definition carrying "montant" and "maximal" but not "amende". Such a chunk counts for the
+coverage only when it still covers most of the query (``LexicalParams.full_coverage``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ class LexicalParams:
     title_weight: int = 1
     k1: float = 1.2
     b: float = 0.75
+    # a query word is distinctive when the knowledge holds it in this many chunks at most …
+    distinctive_chunks: int = 1
+    # … and a chunk missing one counts only if it covers at least this share of the query
+    full_coverage: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -94,14 +103,30 @@ class LexicalSearcher:
         return QueryGroup(token, (*group.alternatives, (fixed, TYPO_WEIGHT)))
 
     def _coverage(self, groups: Sequence[QueryGroup], document: int) -> float:
+        """Share of the query's IDF mass in the chunk; 0 when it misses a distinctive word.
+
+        A chunk covering at least ``full_coverage`` keeps its share even then.
+        """
         total = matched = 0.0
+        misses_distinctive = False
         for group in groups:
             idf = self.bm25.idf(group.token)
             total += idf
-            matched += idf * max(
+            found = max(
                 (w for t, w in group.alternatives if self.bm25.contains(document, t)), default=0.0
             )
-        return matched / total if total else 0.0
+            matched += idf * found
+            if not found and self._distinctive(group.token):
+                misses_distinctive = True
+        share = matched / total if total else 0.0
+        if misses_distinctive and share < self.params.full_coverage:
+            return 0.0
+        return share
+
+    def _distinctive(self, token: str) -> bool:
+        """A word the knowledge holds, in very few chunks: the question is about it."""
+        frequency = self.bm25.document_frequency(token)
+        return 0 < frequency <= self.params.distinctive_chunks
 
 
 class _TypoIndex:

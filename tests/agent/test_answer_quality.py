@@ -266,3 +266,47 @@ def test_domains_question_lists_the_domains(assistant: Assistant) -> None:
 def test_greeting_through_handle_is_not_an_answer(assistant: Assistant) -> None:
     replies = assistant.handle(Turn("u-greet", "bonjour"))
     assert [getattr(reply, "text", "") for reply in replies] == [GREETING]
+
+
+# --- near-domain requests the assistant is not for ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Comment obtenir mon dossier médical ?",
+        "comment activer Mon espace santé en tant que patient ?",
+        "je suis patient, mes données ont-elles fuité lors de la cyberattaque de l'hôpital ?",
+        "comment demander la suppression de mes données de santé à l'hôpital ?",
+    ],
+)
+def test_a_patient_request_is_refused_and_pointed_to_the_right_place(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.found
+    assert not answer.sources
+    assert "demande personnelle de patient" in answer.text
+    assert "Mon espace santé" in answer.text and "DPO" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "qui contacter pour une question sur mon dossier CaRE ?",
+        "le DMP est-il concerné par la certification HDS ?",
+        "quelles sont les missions du référent pour les données de santé hébergées ?",
+    ],
+)
+def test_a_referent_question_with_patient_words_is_not_taken_for_a_patient(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert "demande personnelle de patient" not in answer.text
+
+
+def test_a_passage_missing_the_asked_aspect_does_not_answer(assistant: Assistant) -> None:
+    """The glossary defines "DPO", but nothing says what the DPO's missions are."""
+    answer = assistant.ask("quelles sont les missions du DPO dans un hôpital ?")
+    assert not answer.found
+    assert "Je ne sais pas" in answer.text

@@ -272,3 +272,24 @@ def test_a_typo_still_finds_the_word(knowledge_dir: Path, tmp_path: Path) -> Non
     result = index.search("les sauvgardes ?")  # one letter missing
     assert result.found
     assert "sauvegardes" in result.passages[0].text
+
+
+def test_a_chunk_missing_a_distinctive_word_of_the_question_does_not_pass_the_gate(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
+    """ "amende" is in one chunk only: the chunk with the rest of the question is off-topic."""
+    body = """
+    ## Plafond
+    Le montant maximal du financement versé à chaque hôpital candidat est fixé par arrêté.
+
+    ## Versement
+    Le montant maximal est versé à l'hôpital après le contrôle.
+
+    ## Pénalités
+    Une amende peut frapper le prestataire défaillant.
+    """
+    write_note(knowledge_dir, "note-plafond", "Plafond du financement", body)
+    index = _open(knowledge_dir, tmp_path / "data")
+    for search in (index.search, index.lexical_only().search):
+        assert search("montant maximal du financement pour un hôpital ?").found
+        assert not search("montant maximal d'une amende pour un hôpital public ?").found
