@@ -19,13 +19,6 @@ logger = logging.getLogger(__name__)
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-def quiet_telegram_logs() -> None:
-    """PTB logs whole updates and request parameters at DEBUG: never let message text through."""
-    for name in ("telegram", "telegram.ext", "telegram._bot"):
-        logger_ = logging.getLogger(name)
-        logger_.setLevel(max(logging.INFO, logger_.getEffectiveLevel()))
-
-
 class _RedactToken(logging.Filter):
     """Replaces the bot token in every record (message and traceback) before it is written.
 
@@ -73,7 +66,6 @@ def _startup_error(exc: Exception, settings: Settings) -> ConfigurationError:
 
 
 def run_polling(settings: Settings, services: Services) -> None:
-    quiet_telegram_logs()
     protect_token(settings.telegram_token())
     application = build_application(settings, services)
     try:
@@ -109,7 +101,6 @@ def webhook_options(
 
 
 def run_webhook(settings: Settings, services: Services, options: WebhookOptions) -> None:
-    quiet_telegram_logs()
     protect_token(settings.telegram_token())
     application = build_application(settings, services)
     try:
