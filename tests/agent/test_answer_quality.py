@@ -6,7 +6,6 @@ Handmade passages check the composer rules one by one; the real-index tests use 
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,27 +15,8 @@ from agent.assistant import Assistant
 from agent.input_text import GREETING, NO_QUESTION, THANKS, has_words, no_question_reply
 from agent.store import SqliteStore
 from agent.turns import Turn
-from retrieval import Citation, KnowledgeIndex, Passage, SearchResult, analyze_text
-
-TODAY = date(2026, 11, 28)
-
-
-def citation(section: str, source_id: str = "note-test") -> Citation:
-    return Citation(
-        source_id=source_id,
-        title="Note de test",
-        section=section,
-        url="https://example.org/note",
-        kind="guide",
-        published=None,
-        checked=TODAY,
-        status="en_vigueur",
-        confidence="officiel",
-    )
-
-
-def passage(text: str, section: str, score: float = 1.0, source_id: str = "note-test") -> Passage:
-    return Passage(f"{source_id}#{section.lower()}", text, citation(section, source_id), score)
+from retrieval import KnowledgeIndex, Passage, SearchResult, analyze_text
+from tests.agent.passages import TODAY, passage
 
 
 def compose(question: str, *passages: Passage, weights: tuple[tuple[str, float], ...] = ()) -> str:

@@ -7,7 +7,6 @@ default embedder.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 
@@ -20,27 +19,8 @@ from agent.enumerations import (
     asks_for_list,
     find_enumerations,
 )
-from retrieval import Citation, KnowledgeIndex, Passage, SearchResult, analyze_text
-
-TODAY = date(2026, 11, 28)
-
-
-def citation(section: str = "Section", *, uncertain: bool = False) -> Citation:
-    return Citation(
-        source_id="note-test",
-        title="Note de test",
-        section=section,
-        url="https://example.org/note",
-        kind="guide",
-        published=None,
-        checked=TODAY,
-        status="a_confirmer" if uncertain else "en_vigueur",
-        confidence="officiel",
-    )
-
-
-def passage(text: str, section: str = "Section", score: float = 1.0, **kwargs: bool) -> Passage:
-    return Passage(f"note-test#{section.lower()}", text, citation(section, **kwargs), score)
+from retrieval import KnowledgeIndex, Passage, SearchResult, analyze_text
+from tests.agent.passages import TODAY, passage
 
 
 def compose(question: str, *passages: Passage) -> str:
