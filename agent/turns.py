@@ -23,13 +23,18 @@ class Turn:
 
     ``user_id`` is qualified by channel (``"tg:123"``, ``"cli:local"``) so users of two channels
     never share a session. ``text`` holds free text or a command (``"/eligibilite"``);
-    ``action`` holds the payload of a button the user pressed (an ``Option.action``).
+    ``action`` holds the payload of a button the user pressed (an ``Option.action``) and
+    ``token`` the question that button belonged to (see ``ChoiceReply.token``): a press for a
+    question no longer pending is refused as stale. ``update_id`` identifies the delivery (the
+    same update delivered twice is processed once); a channel without one leaves it None.
     """
 
     user_id: str
     text: str = ""
     action: str | None = None
     attachment: Attachment | None = None
+    token: str | None = None  # the ``ChoiceReply.token`` of the keyboard a pressed button was on
+    update_id: int | None = None  # the channel's delivery id (Telegram update_id), for dedupe
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,20 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class TextReply:
-    """A message. ``sources`` lists the citations its ``[n]`` markers point to."""
+    """A message. ``sources`` lists the citations its ``[n]`` markers point to.
+
+    ``kind="stale"`` refuses a button press for a question no longer pending: nothing changed,
+    and a front end shows it as a passing notice (Telegram: a toast), not as a message.
+    ``styled`` texts are written by the assistant itself and may mark **strong** spans with
+    double asterisks; front ends render them (Telegram: bold) or drop the asterisks.
+    """
 
     text: str
     sources: tuple[SourceRef, ...] = ()
-    kind: Literal["answer", "info", "error", "question"] = "info"
+    kind: Literal["answer", "info", "error", "question", "stale"] = "info"
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
+    styled: bool = False
+    options: tuple[Option, ...] = ()  # buttons under the message that answer no question
 
 
 @dataclass(frozen=True)
@@ -65,10 +78,16 @@ class Option:
 
 @dataclass(frozen=True)
 class ChoiceReply:
-    """A question with buttons; the user may also type one of the labels."""
+    """A question with buttons; the user may also type one of the labels.
+
+    ``token`` names the question these buttons answer (set by the assistant while a dialogue
+    runs): a front end sends it back with the pressed option (``Turn.token``), so a button of a
+    question that is no longer pending changes nothing.
+    """
 
     question: str
     options: tuple[Option, ...]
+    token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,3 +113,4 @@ class Session:
         default_factory=dict
     )  # eligibility profile, reused by drafting
     version: int = 0  # optimistic-concurrency counter, bumped by the store on each save
+    recent_updates: list[int] = field(default_factory=list)  # last update ids processed

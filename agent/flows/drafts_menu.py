@@ -12,7 +12,9 @@ from typing import Any, ClassVar
 
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
+from agent.flows.drafting_interview import button_label
 from agent.flows.drafting_suggest import DraftingHelp
+from agent.flows.drafting_texts import day_of
 from agent.flows.drafting_walk import filled_count, looks_like_question
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
@@ -84,12 +86,24 @@ class DraftsMenuFlow(Flow):
             return self.flows[inner["doc"]].cancel(ctx, inner["state"])
         return []
 
+    def question_token(self, ctx: FlowContext, state: dict[str, Any]) -> str:
+        if "inner" in state:
+            inner = state["inner"]
+            return self.flows[inner["doc"]].question_token(ctx, inner["state"])
+        return super().question_token(ctx, state)
+
+    def recap(self, ctx: FlowContext, state: dict[str, Any]) -> str | None:
+        if "inner" in state:
+            inner = state["inner"]
+            return self.flows[inner["doc"]].recap(ctx, inner["state"])
+        return None
+
     # -- views ---------------------------------------------------------------------------------
     def _describe(self, draft: Draft) -> str:
         spec = self.drafter.spec(draft.doc_type)
         done, total = filled_count(spec, draft.answers)
         return (
-            f"{spec.title} — « {draft.title} » (modifié le {draft.updated[:10]}, "
+            f"{spec.title} — « {draft.title} » (modifié le {day_of(draft.updated)}, "
             f"{done}/{total} champs obligatoires)"
         )
 
@@ -106,7 +120,7 @@ class DraftsMenuFlow(Flow):
         if len(drafts) > MAX_LISTED:
             lines.append(f"({len(drafts) - MAX_LISTED} brouillon(s) plus ancien(s) non affichés.)")
         options = tuple(
-            Option(f"{n}. {d.title[:40]}", f"md:pick:{d.draft_id}")
+            Option(button_label(f"{n}. {d.title}"), f"md:pick:{d.draft_id}")
             for n, d in enumerate(shown, start=1)
         )
         return FlowStep([ChoiceReply("\n".join(lines), options)])
