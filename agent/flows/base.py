@@ -88,6 +88,19 @@ class Flow(ABC):
         return None
 
 
+BUTTON_LIMIT = 30  # characters of a button label: longer ones are cut on a phone
+
+
+def button_label(label: str, short: str = "") -> str:
+    """A button label that fits a phone (``BUTTON_LIMIT`` characters at most); a flow that
+    shortens a label shows the full text in its question."""
+    if len(label) <= BUTTON_LIMIT:
+        return label
+    if short and len(short) <= BUTTON_LIMIT:
+        return short
+    return label[: BUTTON_LIMIT - 1].rstrip() + "…"
+
+
 def question_token(*parts: str) -> str:
     """8 hexadecimal characters naming a question (``Flow.question_token``)."""
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=4).hexdigest()

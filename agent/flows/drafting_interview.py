@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.answering import render_sources
 from agent.flows import drafting_texts as texts
-from agent.flows.base import FlowContext, FlowStep
+from agent.flows.base import BUTTON_LIMIT, FlowContext, FlowStep, button_label
 from agent.flows.drafting_suggest import (
     ACCEPT,
     CHOICE_OPTIONS,
@@ -60,7 +60,6 @@ from drafting import (
     set_path,
 )
 
-BUTTON_LIMIT = 30
 GENERATE = re.compile(r"^(generer|terminer|exporter)(?: (?:en |au format )?(\S+))?$")
 _GENERATE_OPTIONS = (
     Option("Générer (Word)", "dr:gen:docx"),
@@ -515,13 +514,3 @@ def _leaf_paths(answers: Answers, prefix: str = "") -> list[str]:
 
 def _covered(path: str, taken: set[str]) -> bool:
     return path in taken or any(path.startswith(f"{key}.") for key in taken)
-
-
-def button_label(label: str, short: str = "") -> str:
-    """A button label that fits a phone (30 characters at most); the full label stays in the
-    question's text."""
-    if len(label) <= BUTTON_LIMIT:
-        return label
-    if short and len(short) <= BUTTON_LIMIT:
-        return short
-    return label[: BUTTON_LIMIT - 1].rstrip() + "…"

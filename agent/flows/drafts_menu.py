@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from agent.flows.base import Flow, FlowContext, FlowStep
+from agent.flows.base import Flow, FlowContext, FlowStep, button_label
 from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
-from agent.flows.drafting_interview import button_label
 from agent.flows.drafting_suggest import DraftingHelp
 from agent.flows.drafting_texts import day_of
 from agent.flows.drafting_walk import filled_count, looks_like_question

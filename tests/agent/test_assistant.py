@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from agent import messages
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import Flow, FlowContext, FlowStep
@@ -189,4 +190,6 @@ def test_cancel(assistant: Assistant) -> None:
 
 
 def test_button_of_a_finished_flow_is_stale(assistant: Assistant) -> None:
-    assert "plus valable" in texts(assistant.handle(Turn("u:1", action="flow:whatever")))
+    (reply,) = assistant.handle(Turn("u:1", action="flow:whatever"))
+    assert isinstance(reply, TextReply) and reply.kind == "stale"
+    assert reply.text == messages.STALE_QUESTION
