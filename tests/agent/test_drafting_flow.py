@@ -383,7 +383,7 @@ def test_an_import_says_exactly_what_it_used_and_ignored(fiche: Chat) -> None:
     assert "Ignoré (3) : « foo », « bar.x », « titre_projet »" in note
     (draft,) = fiche.ctx.store.list_drafts("tg:42")
     assert set(draft.answers) == {"_meta"}  # nothing stored
-    step = fiche.send_file("s.yaml", "titre: Projet fichier\nsurnom: Z\n".encode())
+    step = fiche.send_file("s.yaml", b"titre: Projet fichier\nsurnom: Z\n")
     note = text_of(step.replies)
     assert note.startswith("Fichier « s.yaml » : 1 champ(s) repris — Titre du projet.")
     assert "Ignoré (1) : « surnom »" in note
