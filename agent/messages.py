@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from agent.input_text import fold
+from eligibility.values import fr_date
 
 if TYPE_CHECKING:
     from agent.flows.base import Flow
@@ -71,6 +73,14 @@ PATIENT_REQUEST = (
 )
 
 
+def day_of(timestamp: str) -> str:
+    """An ISO date or timestamp as users read it: « 3 décembre 2026 »."""
+    try:
+        return fr_date(date.fromisoformat(timestamp[:10]))
+    except ValueError:
+        return timestamp[:10]
+
+
 def too_long(length: int, limit: int) -> str:
     return (
         f"Votre message est trop long ({length:,} caractères ; {limit:,} au maximum). "
@@ -117,10 +127,9 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
     for note in sorted(notes, key=lambda n: n.title):
         flag = " (à confirmer)" if note.status == "a_confirmer" else ""
         secondary = " — source secondaire" if note.confidence == "secondaire" else ""
-        published = note.published.isoformat() if note.published else "date inconnue"
+        published = fr_date(note.published) if note.published else "date inconnue"
         lines.append(
-            f"• {note.title} ({published}, vérifiée le {note.checked.isoformat()})"
-            f"{secondary}{flag}"
+            f"• {note.title} ({published}, vérifiée le {fr_date(note.checked)}){secondary}{flag}"
         )
     return "\n".join(lines)
 

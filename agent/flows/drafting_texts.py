@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from agent.flows.drafting_walk import Question, filled_count
+from agent.messages import day_of
 from drafting import (
     Answers,
     Commitment,
@@ -274,14 +275,6 @@ def imported(
 
 def resumed(title: str) -> str:
     return f"Reprise du brouillon « {title} ».\n{COMMANDS}"
-
-
-def day_of(timestamp: str) -> str:
-    """An ISO timestamp of the store as the user reads it: « 3 décembre 2026 »."""
-    try:
-        return fr_date(date.fromisoformat(timestamp[:10]))
-    except ValueError:
-        return timestamp[:10]
 
 
 def resume_offer(title: str, updated: str) -> str:

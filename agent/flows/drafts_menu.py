@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 from agent.flows.base import Flow, FlowContext, FlowStep, button_label
 from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
 from agent.flows.drafting_suggest import DraftingHelp
-from agent.flows.drafting_texts import day_of
 from agent.flows.drafting_walk import filled_count, looks_like_question
+from agent.messages import day_of
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
 from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, fold, parse_format

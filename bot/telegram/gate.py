@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from agent.erasure import DENIED
 from bot.telegram import texts
 from bot.telegram.access import PENDING, REVOKED
 from bot.telegram.delivery import answer_query, say
@@ -77,6 +78,9 @@ class Gate:
             return
         if status == REVOKED:
             await notify(update, context, texts.REQUEST_REVOKED)
+            return
+        if status == DENIED:
+            await notify(update, context, texts.REQUEST_DENIED)
             return
         chat = update.effective_chat
         private = chat is not None and chat.type == ChatType.PRIVATE

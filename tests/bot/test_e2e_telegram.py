@@ -31,6 +31,7 @@ pytestmark = pytest.mark.timeout(180)
 ADMIN, REFERENT, DRAFTER, ELIGIBLE, STRANGER, HOOKED = 7001, 7002, 7003, 7004, 7666, 7010
 ALLOWED = [REFERENT, DRAFTER, ELIGIBLE, HOOKED]
 QUESTION = "Qu'est-ce que le programme CaRE ?"
+VERDICT = "Éligibilité aux financements CaRE au"
 WEBHOOK_SECRET = "e2e-Secret_0123456789"
 OTHER_TOKEN = "987654321:AAOther-T0ken_abcdefghijklmnopqrstuvw"
 
@@ -96,7 +97,7 @@ def test_a_question_gets_a_cited_answer_with_sources_and_feedback_buttons(
 ) -> None:
     posted = fake.send_text(REFERENT, QUESTION)
     answer = fake.wait_for(REFERENT, sent, since=posted, timeout=30)
-    assert "CaRE" in answer.text and "[1]" in answer.text
+    assert "CaRE" in answer.text and "¹" in answer.text and '<a href="https://' in answer.text
     labels = [label for label, _ in answer.buttons]
     assert labels[0] == "📚 Sources" and "👍" in labels
     assert answer.params.get("parse_mode") == "HTML"
@@ -116,7 +117,7 @@ def _answer_with_first_option(fake: FakeBotApi, question: Event) -> tuple[Posted
     """Press the first button of ``question``; the next question or the verdict comes back."""
     posted = fake.press(ELIGIBLE, question.buttons[0][1])
     reply = fake.wait_for(
-        ELIGIBLE, lambda e: sent(e) and ("elig:" in str(e.buttons) or "Verdict" in e.text),
+        ELIGIBLE, lambda e: sent(e) and ("elig:" in str(e.buttons) or VERDICT in e.text),
         since=posted,
     )  # fmt: skip
     return posted, reply
@@ -142,14 +143,15 @@ def test_the_eligibility_interview_reaches_a_verdict_across_a_sigkill(
 
     question = resumed
     for _ in range(12):
-        if "Verdict" in question.text:
+        if VERDICT in question.text:
             break
         _, question = _answer_with_first_option(fake, question)
-    verdicts = [e.text for e in fake.messages(ELIGIBLE) if "Verdict :" in e.text]
-    assert any(text.startswith("Domaine 1") for text in verdicts)
-    assert all("[" in text for text in verdicts)  # each verdict cites its sources
-    profile = fake.wait_for(ELIGIBLE, lambda e: sent(e) and "profil" in e.text, since=posted)
-    assert "/fiche_projet" in profile.text
+    verdict = question  # the verdict: ONE message, a line per dispositif, « Détails » under it
+    assert "• Domaine 1 : <b>" in verdict.text and "/fiche_projet" in verdict.text
+    assert [label for label, _ in verdict.buttons] == ["Détails"]
+    posted = fake.press_label(ELIGIBLE, "Détails")
+    details = fake.wait_for(ELIGIBLE, lambda e: sent(e) and "Pourquoi" in e.text, since=posted)
+    assert "Verdict :" in details.text and '<a href="https://' in details.text  # cited
 
 
 def test_the_fiche_projet_interview_sends_a_docx_draft(
@@ -161,9 +163,10 @@ def test_the_fiche_projet_interview_sends_a_docx_draft(
     assert "Titre du projet" in first.text
     posted = fake.send_text(DRAFTER, title)
     second = fake.wait_for(DRAFTER, has_buttons("dr:opt:"), since=posted)  # type: ignore[arg-type]
+    assert second.text.startswith(f"✓ Titre du projet : {title}\n\n[2/")
     assert "Dispositif CaRE" in second.text
-    posted = fake.press(DRAFTER, "dr:opt:D2")
-    fake.wait_for(DRAFTER, lambda e: sent(e) and e.text.startswith("[3/"), since=posted)
+    posted = fake.press_label(DRAFTER, "D2 — continuité, reprise")
+    fake.wait_for(DRAFTER, lambda e: sent(e) and "\n\n[3/" in e.text, since=posted)
 
     posted = fake.send_text(DRAFTER, "générer")
     delivered = fake.wait_for(DRAFTER, lambda e: e.method == "sendDocument", since=posted)
@@ -205,7 +208,7 @@ def test_the_log_holds_neither_the_token_nor_message_text(polling: PollingBot) -
     assert "Traceback" not in log
 
 
-HOOK = ("--webhook", "--listen", "127.0.0.1", "--port", "{port}", "--secret", WEBHOOK_SECRET)
+HOOK = ("--webhook", "--listen", "127.0.0.1", "--port", "{port}")
 REFUSED_URL = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
 
 
@@ -230,7 +233,7 @@ def test_a_start_up_failure_is_one_french_line_with_no_token(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1] if "écouter" in message else free_port()
-        env = bot_env(fake, data_dir, ALLOWED)
+        env = bot_env(fake, data_dir, ALLOWED, CARE_WEBHOOK_SECRET=WEBHOOK_SECRET)
         env |= {name: value.format(port=port) for name, value in change.items()}
         fake.fail("setWebhook", 400, REFUSED_URL)  # Telegram refuses plain HTTP
         try:
