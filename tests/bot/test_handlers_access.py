@@ -77,7 +77,8 @@ async def test_a_denied_request_and_a_non_admin_pressing_approve(bot: BotHarness
     assert texts_of(calls) == [
         texts.ACCESS_DENIED,
         "Demande d'accès de l'identifiant Telegram 3003 — nom affiché (choisi par la personne) : "
-        f"« Prénom3003 Référent », compte @ref3003.\n→ demande refusée par l'administrateur {ADMIN}.",
+        "« Prénom3003 Référent », compte @ref3003.\n"
+        f"→ demande refusée par l'administrateur {ADMIN}.",
     ]
     assert status(bot, STRANGER) == "denied"
     assert texts_of(await bot.send("s'il vous plaît", user=STRANGER)) == [texts.REQUEST_DENIED]
