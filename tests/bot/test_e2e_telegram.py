@@ -245,8 +245,24 @@ def test_a_start_up_failure_is_one_french_line_with_no_token(
             fake.fail("setWebhook")
     assert done.returncode == 3, done.stderr[-2000:]  # configuration error
     assert done.stderr.strip().splitlines()[-1].startswith(f"Erreur : {message}")
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Erreur")]
+    assert len(errors) == 1 and "Traceback" not in done.stderr  # one French line, no trace
     for token in (TOKEN, OTHER_TOKEN):
         assert token.split(":")[1] not in done.stderr
+
+
+def test_a_start_up_failure_shows_its_trace_only_with_verbose(
+    fake: FakeBotApi, data_dir: Path
+) -> None:
+    env = bot_env(fake, data_dir, ALLOWED) | {"TELEGRAM_BOT_TOKEN": OTHER_TOKEN}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "telegram", "-v"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 3
+    assert "Traceback" in done.stderr  # for the administrator who asked for details
+    assert done.stderr.strip().splitlines()[-1].startswith("Erreur : Telegram refuse le jeton")
+    assert OTHER_TOKEN.split(":")[1] not in done.stderr
 
 
 # -- webhook mode --------------------------------------------------------------------------------
