@@ -364,12 +364,12 @@ class SqlStore(ABC):
 
     def forget_users(self, status: str, updated_before: str) -> list[str]:
         """Delete the user records of ``status`` last changed before ``updated_before`` (ISO
-        timestamp), with their data; the ids deleted. E.g. access requests denied long ago."""
+        timestamp) or at it, with their data; the ids deleted (e.g. requests denied long ago)."""
 
         def forget(conn: SqlConnection) -> list[str]:
             rows = conn.execute(
                 self.dialect.sql(
-                    "SELECT user_id FROM users WHERE status = {p} AND updated < {p}{lock}"
+                    "SELECT user_id FROM users WHERE status = {p} AND updated <= {p}{lock}"
                 ),
                 (status, updated_before),
             ).fetchall()

@@ -164,7 +164,10 @@ class Conversation:
     # -- buttons ------------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, chat = update.callback_query, update.effective_chat
-        if query is None or chat is None:
+        if query is None:
+            return
+        if chat is None:  # a press without its message (inline mode, never ours)
+            await answer_query(query, STALE_BUTTON)
             return
         user = await self.gate.admit(update, context)
         if user is None:
