@@ -47,6 +47,8 @@ class Gate:
     async def within_rate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         user = self.sender(update)
         if user is None:
+            if update.callback_query is not None:  # e.g. a press without its message
+                await answer_query(update.callback_query)
             return False
         wait = self.rt.limiter.check(user.id)
         if wait is None:
