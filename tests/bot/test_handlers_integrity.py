@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from agent.messages import STALE_QUESTION
 from agent.turns import Turn
 from bot.cli import main
