@@ -324,3 +324,29 @@ async def test_a_button_without_a_message_or_data_is_answered(bot: BotHarness) -
     calls = await bot.process(update)
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert bot.runtime.metrics.errors == 0
+
+
+# -- the webhook secret never on the command line ---------------------------------------------
+def test_the_webhook_secret_comes_from_the_environment_or_a_file(tmp_path: Path) -> None:
+    from bot.errors import ConfigurationError
+    from bot.telegram.runner import webhook_options
+    from tests.bot.conftest import make_settings
+
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from-a-File_123\n", encoding="utf-8")
+    url = "https://bot.example.org/hook"
+    settings = make_settings(tmp_path, care_webhook_secret="from-the-Env_456")
+    assert webhook_options(settings, None, None, url).secret == "from-the-Env_456"
+    assert webhook_options(settings, None, None, url, secret_file).secret == "from-a-File_123"
+    in_settings = make_settings(tmp_path, care_webhook_secret_file=secret_file)
+    assert webhook_options(in_settings, None, None, url).secret == "from-a-File_123"
+    with pytest.raises(ConfigurationError) as missing:
+        webhook_options(make_settings(tmp_path), None, None, url, tmp_path / "absent")
+    assert "illisible" in missing.value.user_message
+
+
+def test_the_secret_option_is_gone_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["telegram", "--webhook", "--secret", "visible-in-ps"]) == 2
+    assert "--secret" in capsys.readouterr().err
