@@ -122,7 +122,8 @@ class EligibilityFlow(Flow):
         if unknown:
             intro += (
                 f"\n(Je ne connais pas « {', '.join(unknown)} » ; dispositifs possibles : "
-                f"{', '.join(self._rules.dispositif_ids)}. Je les vérifie tous.)"
+                f"{', '.join(_typed_name(name) for name in self._rules.dispositif_ids)}. "
+                "Je les vérifie tous.)"
             )
         return FlowStep([TextReply(intro, kind="info"), *self._ask(ctx, state)])
 
@@ -286,6 +287,7 @@ class EligibilityFlow(Flow):
     def _scope(self, argument: str) -> tuple[list[str] | None, list[str]]:
         words = fold(argument).replace("d1 bis", "d1bis").replace(",", " ").split()
         known = {fold(name): name for name in self._rules.dispositif_ids}
+        known |= {fold(_typed_name(name)): name for name in self._rules.dispositif_ids}
         scope = [known[word] for word in words if word in known]
         unknown = [word for word in words if word not in known]
         return (scope or None), unknown
@@ -300,6 +302,11 @@ def _forget(state: dict[str, Any], fields: set[str]) -> None:
             answers.pop(qid)
             if qid in history:
                 history.remove(qid)
+
+
+def _typed_name(dispositif: str) -> str:
+    """What a user types to name a dispositif (« exercice » for the rule id exercice_crise)."""
+    return dispositif.split("_", 1)[0]
 
 
 def _profile_key(profile: dict[str, Any]) -> str:

@@ -564,3 +564,16 @@ def test_the_flows_are_drafting_flows() -> None:
         ("mes_dossiers", "/mes_dossiers"),
     ]
     assert all(isinstance(f, DraftingFlow) for f in build_drafting_flows(DRAFTER)[:2])
+
+
+def test_modifier_accepts_the_words_of_the_labels(fiche: Chat) -> None:
+    fiche.start()
+    play(fiche, ["Projet", "dr:opt:D2"])
+    for words, asked in (
+        ("modifier FINESS juridique", "FINESS juridique (EJ) (obligatoire)"),
+        ("modifier titre du projet", "Titre du projet (obligatoire)"),
+    ):
+        step = fiche.say(words)
+        assert question(step).endswith(asked), words
+    step = fiche.say("modifier budget 2 montant")  # no second item yet: not a field to edit
+    assert "Je ne trouve pas ce champ" in text_of(step.replies)

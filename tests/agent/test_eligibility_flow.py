@@ -221,6 +221,8 @@ def test_cancel_word(chat: Chat) -> None:
 def test_argument_restricts_the_dispositifs(chat: Chat) -> None:
     step = chat.start("D1 HospiConnect inconnu")
     assert "Je ne connais pas « inconnu »" in texts(step.replies)
+    assert "HospiConnect, exercice." in texts(step.replies)  # names users type, no rule ids
+    assert "exercice_crise" not in texts(step.replies)
     chat.say("clinique")
     chat.say(EJ)
     step = chat.say(EJ)  # no PSSI questions: D2 is not in scope
