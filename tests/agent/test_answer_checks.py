@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -265,3 +266,21 @@ def test_comparison_tables(report: AnswerReport) -> None:
     tags = format_tag_table(report, report).splitlines()
     assert len(tags) == 2 + len(report.by_tag())
     assert "| rgpd | 0 / 2 | — | 0 | 50 % | — | — |" in tags
+
+
+# --- the real evaluation set -----------------------------------------------------------------
+
+EVAL_SET = Path(__file__).resolve().parents[1] / "data" / "eval_questions.yaml"
+_ESCAPE = re.compile(r"\\[A-Za-z]")  # \b, \d, \s… are regex syntax, not text
+
+
+def test_every_pattern_of_the_eval_set_is_written_in_folded_form() -> None:
+    """Patterns match the folded answer: an accent or a capital letter would never match."""
+    wrong = []
+    for entry in load_answer_cases(EVAL_SET):
+        patterns = [p for group in (*entry.must, *entry.redirect) for p in group]
+        for pattern in (*patterns, *entry.must_not):
+            text = _ESCAPE.sub("", pattern.pattern)
+            if fold_answer(text) != text.strip() or "  " in text:
+                wrong.append((entry.id, pattern.pattern))
+    assert wrong == []
