@@ -16,7 +16,16 @@ import yaml
 from bot.cli import main
 from tests.eligibility.conftest import PROFILES_DIR, ROOT
 
-RESULT_KEYS = ["dispositif", "verdict", "window", "reasons", "missing", "deadlines", "sources"]
+RESULT_KEYS = [
+    "dispositif",
+    "verdict",
+    "window",
+    "reasons",
+    "missing",
+    "objectives",
+    "deadlines",
+    "sources",
+]
 
 
 @pytest.fixture(autouse=True)

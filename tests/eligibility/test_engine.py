@@ -218,10 +218,12 @@ def test_json_shape(book: RuleBook) -> None:
             "window",
             "reasons",
             "missing",
+            "objectives",
             "deadlines",
             "sources",
         ]
         assert result["verdict"] in {"eligible", "non_eligible", "a_confirmer"}
         assert result["window"] in {"ouvert", "ferme", "a_venir", "inconnu"}
         assert all(set(m) == {"item", "action"} for m in result["missing"])
+        assert all(set(o) == {"item", "action"} for o in result["objectives"])
     assert set(data["obligations"][0]) == {"id", "title", "what", "status", "deadline", "sources"}
