@@ -8,9 +8,9 @@ Verdict of a dispositif, from the rules whose condition holds ("fired"):
    fired with a negative outcome, or a rule could not be decided because a fact is unknown
    → ``a_confirmer`` (the reasons say why, ``missing`` what to find out);
 4. an ``eligible`` rule fired → ``eligible``; otherwise ``a_confirmer`` (no rule covers it).
-Rules with outcome ``objective`` never change the verdict: they list what the candidate must
-reach by the declaration of achievement (e.g. the D2 66 % coverage), also when the fact that
-would tell is unknown ("À vérifier").
+Rules with outcome ``objective`` never change the verdict: when their condition holds they list
+what the candidate must reach by the declaration of achievement (e.g. the D2 66 % coverage); an
+unknown fact leaves them silent (a table may name the unknown case with its own rule).
 The candidature window is reported beside the verdict; unless the verdict is
 ``non_eligible``, the first reason describes the window (closed → what comes next).
 """
@@ -76,7 +76,7 @@ def _context(profile: Profile, table: RuleTable, as_of: date) -> Context:
 class _Outcome:
     fired: list[Rule]
     undecided: list[tuple[Rule, Truth]]
-    objectives: list[tuple[Rule, bool]]  # (objective rule, decided) — True: not reached
+    objectives: list[Rule]  # objective rules whose condition holds
 
     def any(self, outcome: str, certainty: str | None = None) -> list[Rule]:
         return [
@@ -92,8 +92,8 @@ def _verdict(profile: Profile, table: RuleTable, as_of: date) -> Verdict:
     for rule in table.rules:
         truth = rule.condition.evaluate(ctx)
         if rule.outcome == "objective":
-            if truth.value is not False:
-                outcome.objectives.append((rule, truth.value is True))
+            if truth.value is True:
+                outcome.objectives.append(rule)
             continue
         if truth.value is True:
             outcome.fired.append(rule)
@@ -168,14 +168,10 @@ def _build(
     if unknown or any(rule.outcome == "eligible" for rule in fired):
         reasons += [note.strip() for note in table.notes]  # notes concern candidates only
     objectives = [
-        MissingItem(
-            rule.missing if decided else f"À vérifier : {rule.missing}",
-            _fill(rule.action, profile),
-        )
-        for rule, decided in outcome.objectives
+        MissingItem(_fill(rule.missing, profile), _fill(rule.action, profile))
+        for rule in outcome.objectives
     ]
-    sources = [s for rule in fired for s in rule.sources]
-    sources += [s for rule, _ in outcome.objectives for s in rule.sources]
+    sources = [s for rule in (*fired, *outcome.objectives) for s in rule.sources]
     if candidature is not None and verdict != "non_eligible":
         sources += candidature.sources
     return Verdict(
@@ -191,8 +187,7 @@ def _build(
         ),
         sources=tuple(dict.fromkeys([*sources, *table.sources])),
         rules_version=table.version,
-        fired=tuple(rule.id for rule in fired)
-        + tuple(rule.id for rule, decided in outcome.objectives if decided),
+        fired=tuple(rule.id for rule in (*fired, *outcome.objectives)),
         unknown=tuple(unknown),
         objectives=tuple(objectives),
     )

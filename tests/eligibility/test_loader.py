@@ -143,7 +143,13 @@ def test_published_tables(book: RuleBook) -> None:
         "exercice_crise",
         "obligations_dns_2025_12",
     }
-    assert [t.version for t in book.versions_by_table["D2"]] == ["2025.1", "2026.1"]
+    assert [t.version for t in book.versions_by_table["D2"]] == [
+        "2025.1",
+        "2025.2",
+        "2026.1",
+        "2026.2",
+    ]
+    assert book.versions_by_table["D2"][1].corrects == "2025.1"
     ids = [r.id for ts in book.versions_by_table.values() for r in ts[-1].rules]
     assert len(ids) == len(set(ids))
 

@@ -1,0 +1,240 @@
+"""Consistency of the knowledge base: so that the errors of the 2026-12 audit cannot come back.
+
+1. Evidence date ≠ review date: every note says when its newest evidence dates from.
+2. Flags follow facts: an uncertain fact is flagged wherever it is repeated; a refuted claim is
+   repeated nowhere (except to correct it); structured repetitions carry the fact's certainty.
+3. Verdicts no stronger than their evidence: every rule says what it rests on.
+4. Every source URL names a page, not a site's home page.
+5. ``knowledge/facts.yaml`` (the answer pipeline's fact table), once it exists, obeys the same.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+
+from eligibility.vocabulary import BASES, DECISIVE_OUTCOMES, WEAK_BASES
+from tests.knowledge.knowledge_units import (
+    CORRECTION_CUES,
+    FACT_STATUSES,
+    Fact,
+    Unit,
+    all_units,
+    as_date,
+    calendar_entries,
+    facts_table,
+    fold,
+    note_facts,
+    notes,
+    rule_tables,
+)
+
+NOTES = notes()
+FACTS = note_facts()
+UNITS = all_units()
+_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# -- 1. evidence dates -------------------------------------------------------------------------
+@pytest.mark.parametrize("note_id", sorted(NOTES))
+def test_every_note_dates_its_newest_evidence(note_id: str) -> None:
+    meta, _ = NOTES[note_id]
+    evidence = as_date(meta.get("evidence"))
+    assert evidence is not None, f"{note_id}: add 'evidence: AAAA-MM-JJ' (newest source date)"
+    dated = [as_date(meta.get("published"))]
+    dated += [as_date(source.get("date")) for source in meta.get("sources") or []]
+    newest = max(d for d in dated if d is not None)
+    assert evidence == newest, f"{note_id}: evidence should be {newest} (its newest source)"
+    assert evidence <= as_date(meta["checked"])  # type: ignore[operator]
+
+
+def test_notes_never_date_a_gap_by_the_review_day() -> None:
+    """ "Non retrouvé au 28 novembre 2026" claims a check the evidence does not support."""
+    review_days = {fold(f"{d.day} novembre {d.year}") for d in _review_dates()}
+    offenders = [
+        u.where
+        for u in UNITS
+        if any(day in fold(u.text) for day in review_days)
+        or "date de verification" in fold(u.text)
+    ]
+    assert not offenders, offenders
+
+
+def _review_dates() -> set[date]:
+    return {d for meta, _ in NOTES.values() if (d := as_date(meta.get("checked")))}
+
+
+# -- 2. flags follow facts ---------------------------------------------------------------------
+def test_facts_are_well_formed() -> None:
+    assert FACTS, "no fact declared in the notes' front matter"
+    for fact in FACTS.values():
+        assert fact.status in FACT_STATUSES, fact.ref
+        assert fact.says, f"{fact.ref}: 'says' paraphrases the fact"
+        if fact.status != "confirme":
+            assert fact.pattern is not None, f"{fact.ref}: an uncertain fact needs a pattern"
+
+
+@pytest.mark.parametrize("ref", sorted(r for r, f in FACTS.items() if f.pattern is not None))
+def test_a_fact_pattern_finds_its_own_statement(ref: str) -> None:
+    """A pattern that matches nothing checks nothing: it must match the owning note."""
+    fact = FACTS[ref]
+    own = [u for u in UNITS if u.where.startswith(f"{fact.note} >") and _states(u, fact)]
+    if fact.status == "refute":
+        return  # a refuted claim may have been removed from its note altogether
+    assert own, f"{ref}: the pattern matches no sentence of {fact.note}"
+
+
+def _states(unit: Unit, fact: Fact) -> bool:
+    return fact.pattern is not None and fact.pattern.search(fold(unit.text)) is not None
+
+
+@pytest.mark.parametrize(
+    "ref", sorted(r for r, f in FACTS.items() if f.status == "a_confirmer" and f.pattern)
+)
+def test_an_uncertain_fact_stays_flagged_wherever_it_is_repeated(ref: str) -> None:
+    fact = FACTS[ref]
+    leaks = [f"{u.where}: {u.text}" for u in UNITS if _states(u, fact) and not u.flagged]
+    assert not leaks, f"{ref} ({fact.says}) repeated without '(à confirmer)':\n" + "\n".join(leaks)
+
+
+@pytest.mark.parametrize("ref", sorted(r for r, f in FACTS.items() if f.status == "refute"))
+def test_a_refuted_claim_is_repeated_nowhere(ref: str) -> None:
+    fact = FACTS[ref]
+    found = [
+        f"{u.where}: {u.text}"
+        for u in UNITS
+        if _states(u, fact) and not CORRECTION_CUES.search(fold(u.text))
+    ]
+    assert not found, f"{ref} ({fact.says}) is wrong but still stated:\n" + "\n".join(found)
+
+
+def _structured_refs() -> list[tuple[str, list[str], bool, bool]]:
+    """(where, fact refs, flagged, exact): calendar milestones, windows and rules citing facts.
+
+    ``exact``: the item states only these facts, so it must be flagged if and only if one of
+    them is uncertain (a date); a rule may be uncertain for other reasons too.
+    """
+    items: list[tuple[str, list[str], bool, bool]] = []
+    for entry in calendar_entries():
+        flagged = entry.get("certainty") == "a_confirmer"
+        items.append((f"calendar {entry['id']}", list(entry.get("facts") or []), flagged, True))
+    for path, table in rule_tables():
+        name = f"{path.parent.name}/{path.name}"
+        for window in table.get("windows") or []:
+            flagged = window.get("certainty") == "a_confirmer"
+            refs = list(window.get("facts") or [])
+            dated = bool(window.get("opens") or window.get("closes"))  # no date: nothing to copy
+            items.append((f"{name} window {window['kind']}", refs, flagged, dated))
+        for rule in table.get("rules") or []:
+            flagged = rule.get("certainty") == "a_confirmer" or rule.get("outcome") in (
+                "a_confirmer",
+                "objective",
+            )
+            items.append((f"{name} {rule['id']}", list(rule.get("facts") or []), flagged, False))
+    return items
+
+
+def test_structured_repetitions_carry_the_certainty_of_their_facts() -> None:
+    problems = []
+    for where, refs, flagged, exact in _structured_refs():
+        for ref in refs:
+            if ref not in FACTS:
+                problems.append(f"{where}: unknown fact {ref}")
+            elif FACTS[ref].status == "refute":
+                problems.append(f"{where}: repeats the refuted claim {ref}")
+        statuses = {FACTS[r].status for r in refs if r in FACTS}
+        uncertain = "a_confirmer" in statuses
+        if uncertain and not flagged:
+            problems.append(f"{where}: repeats an uncertain fact but is not 'a_confirmer'")
+        if exact and refs and not uncertain and flagged:
+            problems.append(f"{where}: every fact it repeats is confirmed: it is over-flagged")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_dated_items_of_the_calendar_and_windows_name_their_facts() -> None:
+    """Dates are what referents copy: every milestone and window says which fact it repeats."""
+    missing = [where for where, refs, _, exact in _structured_refs() if exact and not refs]
+    assert not missing, missing
+
+
+# -- 3. verdicts no stronger than their evidence ----------------------------------------------
+def test_every_rule_says_what_it_rests_on() -> None:
+    problems = []
+    for path, table in rule_tables():
+        for rule in table.get("rules") or []:
+            where = f"{path.parent.name}/{path.name} {rule['id']}"
+            basis = rule.get("basis")
+            if basis not in BASES:
+                problems.append(f"{where}: basis {basis!r} (one of {BASES})")
+            decisive = rule.get("outcome") in DECISIVE_OUTCOMES
+            confirmed = rule.get("certainty", "confirme") == "confirme"
+            if basis in WEAK_BASES and decisive and confirmed:
+                problems.append(f"{where}: rests on {basis} but gives a confirmed verdict")
+    assert not problems, "\n".join(problems)
+
+
+# -- 4. URLs name pages ------------------------------------------------------------------------
+def _urls() -> list[tuple[str, str]]:
+    found = []
+    for note_id, (meta, _) in NOTES.items():
+        found.append((note_id, str(meta["url"])))
+        found += [(note_id, str(s["url"])) for s in meta.get("sources") or []]
+    found += [(f"facts.yaml {e.get('id')}", str(e["url"])) for e in facts_table() if e.get("url")]
+    return found
+
+
+def test_every_source_url_names_a_page_not_a_site_root() -> None:
+    roots = []
+    for where, url in _urls():
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            roots.append(f"{where}: {url} (not a web address)")
+        elif parsed.path.strip("/") == "" and not parsed.query:
+            roots.append(f"{where}: {url} (home page: give the page that holds the fact)")
+    assert not roots, "\n".join(roots)
+
+
+# -- 5. the answer pipeline's fact table -------------------------------------------------------
+def test_the_fact_table_obeys_the_same_rules() -> None:
+    entries = facts_table()
+    if not entries:
+        pytest.skip("knowledge/facts.yaml does not exist yet")
+    problems = []
+    for entry in entries:
+        where = f"facts.yaml {entry.get('id')}"
+        status = entry.get("status")
+        if status not in ("confirme", "a_confirmer"):
+            problems.append(f"{where}: status {status!r} (confirme | a_confirmer)")
+        source = entry.get("source")
+        if source is not None and source not in NOTES:
+            problems.append(f"{where}: unknown source note {source!r}")
+        evidence = as_date(entry.get("evidence"))
+        if "evidence" in entry and evidence is None:
+            problems.append(f"{where}: evidence {entry.get('evidence')!r} is not AAAA-MM-JJ")
+        if evidence is not None and source in NOTES:
+            note_evidence = as_date(NOTES[source][0].get("evidence"))
+            if note_evidence is not None and evidence > note_evidence:
+                problems.append(f"{where}: evidence {evidence} newer than its note's")
+        refs = entry.get("facts") or ([entry["note_fact"]] if entry.get("note_fact") else [])
+        for ref in refs:
+            fact = FACTS.get(ref)
+            if fact is None:
+                problems.append(f"{where}: unknown note fact {ref}")
+            elif fact.status == "refute" or (fact.status == "a_confirmer") != (
+                status == "a_confirmer"
+            ):
+                problems.append(f"{where}: status {status} but {ref} is {fact.status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_fact_references_are_note_id_hash_fact_id() -> None:
+    bad = [
+        f"{where}: {ref}"
+        for where, refs, _, _ in _structured_refs()
+        for ref in refs
+        if not _REF.match(ref)
+    ]
+    assert not bad, bad
