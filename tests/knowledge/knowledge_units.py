@@ -221,13 +221,13 @@ def facts_table_path() -> Path:
     return KNOWLEDGE / "facts.yaml"
 
 
-def facts_table() -> list[dict[str, Any]]:
-    """The entries of ``knowledge/facts.yaml`` ([] while it does not exist).
+def facts_table(path: Path | None = None) -> list[dict[str, Any]]:
+    """The entries of ``knowledge/facts.yaml`` (or ``path``; [] while it does not exist).
 
     Accepted shapes: a list of facts; a mapping holding such a list (under ``facts``); or a
     mapping dispositif → attribute → fact (each fact a mapping with at least ``status``).
     """
-    path = facts_table_path()
+    path = path or facts_table_path()
     if not path.exists():
         return []
     data = read_yaml(path)

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 
 from eligibility.vocabulary import BASES, DECISIVE_OUTCOMES, WEAK_BASES
 from tests.knowledge.knowledge_units import (
@@ -91,23 +94,51 @@ def _states(unit: Unit, fact: Fact) -> bool:
     return fact.pattern is not None and fact.pattern.search(fold(unit.text)) is not None
 
 
+def leaked(fact: Fact, units: list[Unit]) -> list[str]:
+    """Sentences repeating an uncertain fact without its flag."""
+    return [f"{u.where}: {u.text}" for u in units if _states(u, fact) and not u.flagged]
+
+
+def restated(fact: Fact, units: list[Unit]) -> list[str]:
+    """Sentences stating a refuted claim other than to correct it."""
+    return [
+        f"{u.where}: {u.text}"
+        for u in units
+        if _states(u, fact) and not CORRECTION_CUES.search(fold(u.text))
+    ]
+
+
+def test_the_scanner_catches_a_lost_flag_and_a_restated_error() -> None:
+    support = FACTS["care-eligibilite#ght-depot-support"]
+    units = [
+        Unit("faq", "Un GHT dépose un seul dossier, porté par l'établissement support.", False),
+        Unit("faq", "Ce dossier est porté par l'établissement support (à confirmer).", False),
+        Unit("règle", "Le dossier est déposé par l'établissement support.", True),
+        Unit("faq", "Un GHT dépose un seul dossier pour ses établissements.", False),
+    ]
+    assert leaked(support, units) == [f"faq: {units[0].text}"]
+    wrong_date = FACTS["care-d1-bis#arrete-date-signature"]
+    units = [
+        Unit("glossaire", "Le D1 bis est encadré par un arrêté du 30 janvier 2026.", False),
+        Unit("note", "L'appeler « arrêté du 30 janvier 2026 » est inexact.", False),
+        Unit("note", "Un arrêté relatif au D1 bis a été publié le 30 janvier 2026.", False),
+    ]
+    assert restated(wrong_date, units) == [f"glossaire: {units[0].text}"]
+
+
 @pytest.mark.parametrize(
     "ref", sorted(r for r, f in FACTS.items() if f.status == "a_confirmer" and f.pattern)
 )
 def test_an_uncertain_fact_stays_flagged_wherever_it_is_repeated(ref: str) -> None:
     fact = FACTS[ref]
-    leaks = [f"{u.where}: {u.text}" for u in UNITS if _states(u, fact) and not u.flagged]
+    leaks = leaked(fact, UNITS)
     assert not leaks, f"{ref} ({fact.says}) repeated without '(à confirmer)':\n" + "\n".join(leaks)
 
 
 @pytest.mark.parametrize("ref", sorted(r for r, f in FACTS.items() if f.status == "refute"))
 def test_a_refuted_claim_is_repeated_nowhere(ref: str) -> None:
     fact = FACTS[ref]
-    found = [
-        f"{u.where}: {u.text}"
-        for u in UNITS
-        if _states(u, fact) and not CORRECTION_CUES.search(fold(u.text))
-    ]
+    found = restated(fact, UNITS)
     assert not found, f"{ref} ({fact.says}) is wrong but still stated:\n" + "\n".join(found)
 
 
@@ -189,19 +220,35 @@ def _urls() -> list[tuple[str, str]]:
 def test_every_source_url_names_a_page_not_a_site_root() -> None:
     roots = []
     for where, url in _urls():
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            roots.append(f"{where}: {url} (not a web address)")
-        elif parsed.path.strip("/") == "" and not parsed.query:
-            roots.append(f"{where}: {url} (home page: give the page that holds the fact)")
+        if not _names_a_page(url):
+            roots.append(f"{where}: {url} (a site's home page or not a web address)")
     assert not roots, "\n".join(roots)
 
 
+def _names_a_page(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return False
+    return bool(parsed.path.strip("/") or parsed.query)
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("https://www.hopitalex.com", False),
+        ("https://a3com.fr/", False),
+        ("ftp://example.org/doc", False),
+        ("https://www.hopitalex.com/donnees-juridiques?action=affichedoc&doc=12294", True),
+        ("https://esante.gouv.fr/FAQ-CaRE", True),
+    ],
+)
+def test_a_site_root_is_not_a_page(url: str, page: bool) -> None:
+    assert _names_a_page(url) is page
+
+
 # -- 5. the answer pipeline's fact table -------------------------------------------------------
-def test_the_fact_table_obeys_the_same_rules() -> None:
-    entries = facts_table()
-    if not entries:
-        pytest.skip("knowledge/facts.yaml does not exist yet")
+def fact_table_problems(entries: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with the entries of ``knowledge/facts.yaml`` (the answer pipeline's table)."""
     problems = []
     for entry in entries:
         where = f"facts.yaml {entry.get('id')}"
@@ -218,7 +265,10 @@ def test_the_fact_table_obeys_the_same_rules() -> None:
             note_evidence = as_date(NOTES[source][0].get("evidence"))
             if note_evidence is not None and evidence > note_evidence:
                 problems.append(f"{where}: evidence {evidence} newer than its note's")
-        refs = entry.get("facts") or ([entry["note_fact"]] if entry.get("note_fact") else [])
+        url = entry.get("url")
+        if url is not None and not _names_a_page(str(url)):
+            problems.append(f"{where}: url {url} is not a page")
+        refs = list(entry.get("facts") or ([entry["note_fact"]] if entry.get("note_fact") else []))
         for ref in refs:
             fact = FACTS.get(ref)
             if fact is None:
@@ -227,7 +277,54 @@ def test_the_fact_table_obeys_the_same_rules() -> None:
                 status == "a_confirmer"
             ):
                 problems.append(f"{where}: status {status} but {ref} is {fact.status}")
-    assert not problems, "\n".join(problems)
+    return problems
+
+
+def test_the_fact_table_obeys_the_same_rules() -> None:
+    entries = facts_table()
+    if not entries:
+        pytest.skip("knowledge/facts.yaml does not exist yet (its checker is tested below)")
+    assert not fact_table_problems(entries), "\n".join(fact_table_problems(entries))
+
+
+def test_the_fact_table_checker_finds_each_kind_of_mistake() -> None:
+    good: dict[str, Any] = {
+        "id": "D2.declaration_ouverture",
+        "status": "confirme",
+        "source": "care-calendrier",
+        "url": "https://esante.gouv.fr/strategie-nationale/cybersecurite/axe-4",
+        "evidence": "2026-01-01",
+        "facts": ["care-calendrier#d2-declaration-ouverture"],
+    }
+    assert fact_table_problems([good]) == []
+    uncertain_ref: dict[str, Any] = {**good, "facts": ["care-eligibilite#ght-depot-support"]}
+    assert fact_table_problems([{**uncertain_ref, "status": "a_confirmer"}]) == []
+    mistakes: dict[str, dict[str, Any]] = {
+        "status": {**good, "status": "probable"},
+        "unknown source": {**good, "source": "nulle-part"},
+        "evidence": {**good, "evidence": "janvier 2026"},
+        "newer evidence": {**good, "evidence": "2026-11-28"},
+        "site root": {**good, "url": "https://esante.gouv.fr/"},
+        "unknown fact": {**good, "facts": ["care-calendrier#inconnu"]},
+        "flag lost": uncertain_ref,
+        "over-flagged": {**good, "status": "a_confirmer"},
+        "refuted": {**good, "note_fact": "care-d1-bis#arrete-date-signature", "facts": None},
+    }
+    for name, entry in mistakes.items():
+        assert len(fact_table_problems([entry])) == 1, name
+
+
+def test_a_fact_table_in_any_accepted_shape_is_read(tmp_path: Path) -> None:
+    entry = {"status": "confirme", "source": "care-calendrier"}
+    shapes = [
+        [{"id": "D2.x", **entry}],
+        {"facts": [{"id": "D2.x", **entry}]},
+        {"D2": {"x": entry}},
+    ]
+    for shape in shapes:
+        path = tmp_path / "facts.yaml"
+        path.write_text(yaml.safe_dump(shape, allow_unicode=True), encoding="utf-8")
+        assert [e["id"] for e in facts_table(path)] == ["D2.x"], shape
 
 
 def test_fact_references_are_note_id_hash_fact_id() -> None:
