@@ -243,12 +243,30 @@ def facts_table(path: Path | None = None) -> list[dict[str, Any]]:
     return entries
 
 
-def facts_table_units() -> Iterator[Unit]:
-    for entry in facts_table():
-        flagged = entry.get("status") == "a_confirmer"
+def fact_status(entry: dict[str, Any]) -> str | None:
+    """A fact's certainty: its ``status``, else that of the calendar milestones it takes its
+    dates from (``calendar`` / ``calendar_start`` / ``calendar_end``), else None."""
+    if entry.get("status"):
+        return str(entry["status"])
+    ids = [entry.get(k) for k in ("calendar", "calendar_start", "calendar_end") if entry.get(k)]
+    if not ids:
+        return None
+    certainty = {m["id"]: m.get("certainty") for m in calendar_entries()}
+    return "a_confirmer" if any(certainty.get(i) != "confirme" for i in ids) else "confirme"
+
+
+_NOT_TEXT = ("status", "source", "note", "url", "urls", "id", "evidence", "dispositif")
+
+
+def facts_table_units(path: Path | None = None) -> Iterator[Unit]:
+    for entry in facts_table(path):
+        flagged = fact_status(entry) == "a_confirmer"
         for key, value in entry.items():
-            if isinstance(value, str) and key not in ("status", "source", "url", "id", "evidence"):
-                for sentence in sentences(value):
+            if key in _NOT_TEXT or key.startswith("calendar"):
+                continue
+            texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            for text in texts:
+                for sentence in sentences(str(text)) if isinstance(text, str) else []:
                     yield Unit(f"facts.yaml {entry.get('id')}.{key}", sentence, flagged)
 
 

@@ -28,6 +28,7 @@ from tests.knowledge.knowledge_units import (
     all_units,
     as_date,
     calendar_entries,
+    fact_status,
     facts_table,
     fold,
     note_facts,
@@ -248,26 +249,30 @@ def test_a_site_root_is_not_a_page(url: str, page: bool) -> None:
 
 # -- 5. the answer pipeline's fact table -------------------------------------------------------
 def fact_table_problems(entries: list[dict[str, Any]]) -> list[str]:
-    """What is wrong with the entries of ``knowledge/facts.yaml`` (the answer pipeline's table)."""
+    """What is wrong with the entries of ``knowledge/facts.yaml`` (the answer pipeline's table).
+
+    Entries name their note (``note`` or ``source``), their pages (``urls`` or ``url``), their
+    ``evidence`` date and their ``status`` (confirme | a_confirmer | inconnu; a fact dated by the
+    calendar takes the certainty of its milestones), and may cite note facts (``facts``).
+    """
     problems = []
     for entry in entries:
         where = f"facts.yaml {entry.get('id')}"
-        status = entry.get("status")
-        if status not in ("confirme", "a_confirmer"):
-            problems.append(f"{where}: status {status!r} (confirme | a_confirmer)")
-        source = entry.get("source")
-        if source is not None and source not in NOTES:
-            problems.append(f"{where}: unknown source note {source!r}")
+        status = fact_status(entry)
+        if status not in ("confirme", "a_confirmer", "inconnu"):
+            problems.append(f"{where}: status {status!r} (confirme | a_confirmer | inconnu)")
+        note = entry.get("note", entry.get("source"))
+        if note is not None and note not in NOTES:
+            problems.append(f"{where}: unknown source note {note!r}")
         evidence = as_date(entry.get("evidence"))
         if "evidence" in entry and evidence is None:
             problems.append(f"{where}: evidence {entry.get('evidence')!r} is not AAAA-MM-JJ")
-        if evidence is not None and source in NOTES:
-            note_evidence = as_date(NOTES[source][0].get("evidence"))
+        if evidence is not None and note in NOTES:
+            note_evidence = as_date(NOTES[note][0].get("evidence"))
             if note_evidence is not None and evidence > note_evidence:
                 problems.append(f"{where}: evidence {evidence} newer than its note's")
-        url = entry.get("url")
-        if url is not None and not _names_a_page(str(url)):
-            problems.append(f"{where}: url {url} is not a page")
+        urls = entry.get("urls") or ([entry["url"]] if entry.get("url") else [])
+        problems += [f"{where}: url {u} is not a page" for u in urls if not _names_a_page(str(u))]
         refs = list(entry.get("facts") or ([entry["note_fact"]] if entry.get("note_fact") else []))
         for ref in refs:
             fact = FACTS.get(ref)
@@ -299,9 +304,17 @@ def test_the_fact_table_checker_finds_each_kind_of_mistake() -> None:
     assert fact_table_problems([good]) == []
     uncertain_ref: dict[str, Any] = {**good, "facts": ["care-eligibilite#ght-depot-support"]}
     assert fact_table_problems([{**uncertain_ref, "status": "a_confirmer"}]) == []
+    dated = {"id": "d2-candidature", "calendar": "d2-candidature", "note": "care-calendrier"}
+    assert fact_table_problems([dated]) == []  # certainty of the milestone: confirme
+    assert fact_status({"calendar": "d1bis-guichet"}) == "a_confirmer"
     mistakes: dict[str, dict[str, Any]] = {
         "status": {**good, "status": "probable"},
         "unknown source": {**good, "source": "nulle-part"},
+        "unknown note": {**good, "note": "nulle-part"},
+        "one url a root": {
+            **good,
+            "urls": ["https://esante.gouv.fr/FAQ-CaRE", "https://a3com.fr"],
+        },
         "evidence": {**good, "evidence": "janvier 2026"},
         "newer evidence": {**good, "evidence": "2026-11-28"},
         "site root": {**good, "url": "https://esante.gouv.fr/"},
