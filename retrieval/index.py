@@ -17,7 +17,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from retrieval.chroma_store import ChromaChunkStore
-from retrieval.embedders import collection_name, is_dense, make_embeddings
+from retrieval.embedders import collection_name, is_dense, make_embeddings, start_loading
 from retrieval.errors import KnowledgeFileError, VectorStoreError
 from retrieval.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.knowledge import Fingerprint, KnowledgeBase, fingerprint, load_knowledge_base
@@ -91,14 +91,16 @@ class KnowledgeIndex:
     ) -> KnowledgeIndex:
         """Load the knowledge, bring the index up to date (only what changed) and return it.
 
-        ``data_dir/chroma`` holds the local Chroma store (unused when ``chroma_url`` is given).
+        ``data_dir/chroma`` holds the local Chroma store (unused when ``chroma_url`` is given),
+        ``data_dir/cache`` what the embedder keeps to start faster (rebuilt when missing).
         ``progress(stage, done, total)`` is called with stage ``"load"`` then ``"embed"``.
         A malformed knowledge file raises KnowledgeFileError, unless a previous build exists in
         Chroma: then that build is served, the error is logged and kept in ``last_error``.
         Raises EmbedderUnavailableError (CARE_EMBEDDINGS) and VectorStoreError (Chroma).
         """
         spec = embeddings.strip()
-        model = make_embeddings(spec)
+        model = make_embeddings(spec, cache_dir=Path(data_dir) / "cache")
+        start_loading(model)  # the encoder loads while Chroma opens and BM25 is built
         directory = None if chroma_url else Path(data_dir) / "chroma"
         store = ChromaChunkStore(
             collection_name(spec, SCHEMA_VERSION), model, directory, chroma_url
