@@ -127,7 +127,11 @@ def _drafting_help(index: KnowledgeIndex, llm: LLMStage | None) -> DraftingHelp 
     return DraftingHelp(llm.suggester, search)
 
 
-def build_services(settings: Settings, progress: Progress | None = None) -> Services:
+def build_services(
+    settings: Settings, progress: Progress | None = None, *, with_flows: bool = True
+) -> Services:
+    """Everything a front end needs. ``with_flows=False`` (``care-bot ask``: questions only)
+    skips the dialogues, whose rule tables and dossier specs take a while to load."""
     index = open_index(settings, progress)
     llm = open_llm_stage(settings)
     store = open_store(settings)
@@ -135,7 +139,7 @@ def build_services(settings: Settings, progress: Progress | None = None) -> Serv
         searcher=index,
         store=store,
         composer=ExtractiveComposer(analyze_text),
-        flows=build_flows(settings, index, llm),
+        flows=build_flows(settings, index, llm) if with_flows else (),
         improver=llm.improver,
         rewrite_followup=llm.rewrite_followup,
         history_turns=settings.care_history_turns,
