@@ -28,9 +28,10 @@ logger = logging.getLogger(__name__)
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
 
 # Every command, in the order of ``care-bot --help``: the module of ``bot.cli`` that registers it
-# and the first paragraph of its help, on one line. A command's module is imported only when
-# that command runs (or shows its own help), so ``care-bot --help`` imports neither the
-# assistant nor LangChain. tests/cli/test_cli_registry.py checks this table against the modules.
+# and the first paragraph of its help (line breaks included: --help shows them). A command's
+# module is imported only when that command runs (or shows its own help), so ``care-bot --help``
+# imports neither the assistant nor LangChain. tests/cli/test_cli_registry.py checks this table
+# against the modules.
 COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("ask", "Répond à une question à partir des sources (avec citations datées)."),
     "chat": ("chat", "Conversation dans le terminal (questions, /eligibilite, /fiche_projet…)."),
@@ -45,7 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "eval": (
         "maintenance",
-        "Évalue la recherche : hit@k, MRR, refus hors sujet, faux refus, latence, vs BM25 simple.",
+        "Évalue la recherche (hit@k, MRR, refus, latence) et les réponses (exactitude, énoncés\n"
+        "interdits, refus corrects, refus à tort, par étiquette), face au BM25 simple.",
     ),
     "eligibility": (
         "eligibility",

@@ -29,8 +29,7 @@ def test_the_table_names_every_registered_command_with_its_summary() -> None:
     for module in command_modules():
         for name, command in load_commands(module).commands.items():
             assert name not in registered, f"{name} registered twice"
-            summary = (command.help or "").split("\n\n")[0]  # the first paragraph, on one line
-            registered[name] = (module, " ".join(summary.split()))
+            registered[name] = (module, (command.help or "").split("\n\n")[0])
     assert registered == COMMANDS
 
 
