@@ -152,9 +152,14 @@ def extractive_assistant(settings: Settings, index: KnowledgeIndex, store: Store
     return build_assistant(settings, index, store, llm)
 
 
-def build_services(settings: Settings, progress: Progress | None = None) -> Services:
+def build_services(
+    settings: Settings, progress: Progress | None = None, *, with_flows: bool = True
+) -> Services:
+    """Everything a front end needs. ``with_flows=False`` (``care-bot ask``: questions only)
+    skips the dialogues, whose rule tables and dossier specs take a while to load."""
     index = open_index(settings, progress)
     llm = open_llm_stage(settings)
     store = open_store(settings)
-    assistant = build_assistant(settings, index, store, llm, build_flows(settings, index, llm))
+    flows = build_flows(settings, index, llm) if with_flows else ()
+    assistant = build_assistant(settings, index, store, llm, flows)
     return Services(settings=settings, store=store, index=index, assistant=assistant, llm=llm)

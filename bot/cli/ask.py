@@ -97,7 +97,7 @@ def ask(
         raise typer.BadParameter("donnez soit une QUESTION, soit --file FICHIER.")
     settings = setup(verbose)
     questions = _read_questions(file) if file is not None else [(1, question)]
-    svc = services(settings, index_progress)
+    svc = services(settings, index_progress, with_flows=False)  # questions only
     assistant = svc.assistant
     invalid = False
     for number, text in questions:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import yaml
 from docx import Document
 
 from bot.cli import main
+from tests.cli.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FICHE = ROOT / "examples" / "fiche_projet.yaml"
@@ -140,23 +139,7 @@ def test_usage_errors(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_real_entry_point(workdir: Path) -> None:
     env = {**os.environ, "CARE_KNOWLEDGE_DIR": str(ROOT / "knowledge")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "draft",
-            "fiche-projet",
-            "--answers",
-            str(FICHE),
-            "-o",
-            str(workdir / "out.md"),
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    args = ["draft", "fiche-projet", "--answers", str(FICHE), "-o", str(workdir / "out.md")]
+    result = run_cli(args, env)
     assert result.returncode == 0, result.stderr
     assert (workdir / "out.md").read_text("utf-8").startswith("> **PROJET")

@@ -1,11 +1,11 @@
-"""``care-bot eligibility`` through the real entry point (``main`` and ``python -m bot``)."""
+"""``care-bot eligibility`` through the real entry point ``main`` (tests/cli/test_cli_startup.py
+runs ``python -m bot`` itself)."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from bot.cli import main
-from tests.eligibility.conftest import PROFILES_DIR, ROOT
+from tests.cli.cli_runner import run_cli
+from tests.eligibility.conftest import PROFILES_DIR
 
 RESULT_KEYS = [
     "dispositif",
@@ -200,13 +201,10 @@ def test_interview_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["eligibility"]) == 130
 
 
-def test_python_dash_m_bot(tmp_path: Path) -> None:
-    env = {**os.environ, "CARE_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
+def test_real_entry_point(tmp_path: Path) -> None:
+    env = {**os.environ, "CARE_DATA_DIR": str(tmp_path / "data")}
+    result = run_cli(
         [
-            sys.executable,
-            "-m",
-            "bot",
             "eligibility",
             "--profile",
             str(PROFILES_DIR / "cabinet_liberal.yaml"),
@@ -214,12 +212,8 @@ def test_python_dash_m_bot(tmp_path: Path) -> None:
             "2026-11-28",
             "--json",
         ],
+        env,
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     verdicts = {r["dispositif"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
@@ -230,21 +224,8 @@ def test_python_dash_m_bot(tmp_path: Path) -> None:
         "HospiConnect": "non_eligible",
         "exercice_crise": "non_eligible",
     }
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "eligibility",
-            "--profile",
-            str(PROFILES_DIR / "invalide.yaml"),
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    bad = run_cli(
+        ["eligibility", "--profile", str(PROFILES_DIR / "invalide.yaml")], env, cwd=tmp_path
     )
     assert bad.returncode == 2
     assert "Le profil contient 7 erreurs" in bad.stderr
