@@ -67,7 +67,7 @@ def test_invalid_amounts_are_named_with_their_item(
     drafter: DossierDrafter, fiche: dict[str, Any]
 ) -> None:
     fiche["budget"][2]["montant_ht"] = "-6000"
-    fiche["budget"][1]["tva"] = "12,345"
+    fiche["budget"][1]["tva"] = "2 500,105"
     report = drafter.validate("fiche_projet", fiche)
     invalid = {p.field: p.message for p in report.invalid}
     assert "budget[2].montant_ht" in invalid
