@@ -111,4 +111,5 @@ def test_stdnum_french_numbers_have_one_home_each() -> None:
     assert homes == {
         "siren": {"drafting/validators.py"},
         "siret": {"drafting/validators.py"},
+        "nir": {"agent/patient_data.py"},
     }
