@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from drafting.answers import Answers, get_path, set_path
@@ -52,11 +53,18 @@ def _values(spec: DocumentSpec, normalized: Answers, dispositif: str | None) -> 
     return values
 
 
+UNKNOWN_AMOUNT = "—"
+
+
+def _money(value: Decimal | None) -> str:
+    return UNKNOWN_AMOUNT if value is None else format_amount_fr(value)
+
+
 def _budget(normalized: Answers) -> dict[str, Any]:
     budget = compute_budget(
         get_path(normalized, "budget") or [], get_path(normalized, "autres_financements") or []
     )
-    fmt = format_amount_fr
+    fmt = _money
     return {
         "lines": [
             {
@@ -78,6 +86,7 @@ def _budget(normalized: Answers) -> dict[str, Any]:
         "total_demande": fmt(budget.total_demande),
         "total_autres": fmt(budget.total_autres),
         "reste": fmt(budget.reste_a_charge),
+        "without_tva": budget.lines_without_tva,
     }
 
 

@@ -60,26 +60,38 @@ def describe_problems(problems: list[Problem]) -> str:
     return "\n".join(f"• {p.field} — {p.message}" for p in problems)
 
 
+def describe_report(report: ValidationReport, *, allow_incomplete: bool) -> list[str]:
+    """Every problem of a file, by kind (invalid values, missing fields, warnings)."""
+    parts = []
+    if report.invalid:
+        parts.append(
+            f"Valeurs invalides ({len(report.invalid)}) :\n" + describe_problems(report.invalid)
+        )
+    if report.missing:
+        accepted = " — acceptés pour un brouillon incomplet" if allow_incomplete else ""
+        parts.append(
+            f"Champs obligatoires manquants ({len(report.missing)}){accepted} :\n"
+            + describe_problems(report.missing)
+        )
+    if report.warnings:
+        parts.append(
+            f"Avertissements ({len(report.warnings)}) :\n" + describe_problems(report.warnings)
+        )
+    return parts
+
+
 class AnswersRejected(DraftingError):
-    """The answers cannot be rendered: invalid values, or missing ones without allow_incomplete."""
+    """The answers cannot be rendered: invalid values, or missing ones without allow_incomplete.
+    The message lists every problem of the file at once, warnings included."""
 
     exit_code = 2
 
     def __init__(self, report: ValidationReport, *, allow_incomplete: bool) -> None:
         self.report = report
-        parts = []
-        if report.invalid:
-            parts.append(
-                f"Valeurs invalides ({len(report.invalid)}) :\n"
-                + describe_problems(report.invalid)
-            )
-        if report.missing and not allow_incomplete:
-            parts.append(
-                f"Champs obligatoires manquants ({len(report.missing)}) :\n"
-                + describe_problems(report.missing)
-            )
+        parts = describe_report(report, allow_incomplete=allow_incomplete)
         super().__init__(
-            f"answers rejected: {len(report.invalid)} invalid, {len(report.missing)} missing",
+            f"answers rejected: {len(report.invalid)} invalid, {len(report.missing)} missing, "
+            f"{len(report.warnings)} warnings",
             user_message="Le document n'a pas été produit.\n\n" + "\n\n".join(parts),
         )
 
