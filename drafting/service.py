@@ -17,7 +17,7 @@ import yaml
 
 from drafting.answers import Answers
 from drafting.checks import ValidationReport, known_paths, validate_answers
-from drafting.context import TemplateInfo, build_context
+from drafting.context import SourceInfo, TemplateInfo, build_context
 from drafting.errors import DraftingError, RenderError, SpecError
 from drafting.filenames import safe_filename
 from drafting.outline import TEMPLATES_DIR, Outline, build_outline, make_environment
@@ -124,10 +124,18 @@ class DossierDrafter:
         *,
         templates_dir: Path = TEMPLATES_DIR,
         source_titles: Mapping[str, str] | None = None,
+        source_urls: Mapping[str, str] | None = None,
         clock: Callable[[], date] = date.today,
     ) -> None:
+        """``source_titles`` / ``source_urls``: the readable title and address of each source
+        note id the documents cite (shown in their annex instead of the id)."""
         self.knowledge = knowledge
         self.source_titles = dict(source_titles or {})
+        urls = dict(source_urls or {})
+        self.sources = {
+            source: SourceInfo(title, urls.get(source, ""))
+            for source, title in self.source_titles.items()
+        }
         self._clock = clock
         self._env = make_environment(templates_dir)
         self._versions = _template_versions(templates_dir)
@@ -156,7 +164,7 @@ class DossierDrafter:
             report,
             template=TemplateInfo(spec.template, self._versions[spec.template]),
             generated=self._clock(),
-            source_titles=self.source_titles,
+            sources=self.sources,
         )
         return build_outline(self._env, spec.template, context)
 

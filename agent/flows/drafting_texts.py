@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from agent.flows.drafting_walk import Question, filled_count
+from agent.flows.drafting_walk import Question, condition_met, filled_count
 from drafting import (
     Answers,
     Commitment,
@@ -92,6 +92,8 @@ def summary(spec: DocumentSpec, answers: Answers, skipped: Sequence[str]) -> str
     done, total = filled_count(spec, answers)
     lines = [f"Aperçu — {spec.title} : {done}/{total} champs obligatoires renseignés."]
     for spec_field in spec.fields_for(dispositif):
+        if not condition_met(spec_field, answers):
+            continue
         value = get_path(answers, spec_field.key)
         if spec_field.type == "list":
             count = len(value) if isinstance(value, list) else 0

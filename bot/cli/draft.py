@@ -55,24 +55,31 @@ class DraftUsageError(CareError):
     exit_code = 2
 
 
-def source_titles(knowledge_dir: Path, ids: set[str]) -> dict[str, str]:
-    """Titles of the cited source notes, read from their front matter (missing ones skipped)."""
-    titles: dict[str, str] = {}
+def source_fields(knowledge_dir: Path, ids: set[str], key: str) -> dict[str, str]:
+    """One front-matter field (``title``, ``url``) of the cited source notes (missing skipped)."""
+    values: dict[str, str] = {}
     for source_id in sorted(ids):
         path = knowledge_dir / "sources" / f"{source_id}.md"
         try:
             meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
-            titles[source_id] = str(meta["title"])
+            values[source_id] = str(meta[key])
         except (OSError, IndexError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
             continue
-    return titles
+    return values
+
+
+def source_titles(knowledge_dir: Path, ids: set[str]) -> dict[str, str]:
+    return source_fields(knowledge_dir, ids, "title")
 
 
 def make_drafter(knowledge_dir: Path) -> DossierDrafter:
-    """The drafter over ``knowledge_dir/dossier``, citing source titles from ``sources/``."""
+    """The drafter over ``knowledge_dir/dossier``, citing source titles and addresses."""
     knowledge = load_dossier_knowledge(knowledge_dir / "dossier")
+    ids = source_ids(knowledge)
     return DossierDrafter(
-        knowledge, source_titles=source_titles(knowledge_dir, source_ids(knowledge))
+        knowledge,
+        source_titles=source_titles(knowledge_dir, ids),
+        source_urls=source_fields(knowledge_dir, ids, "url"),
     )
 
 

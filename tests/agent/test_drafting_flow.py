@@ -345,7 +345,7 @@ def test_an_answers_file_can_be_sent_mid_dialogue(fiche: Chat) -> None:
     note = text_of(step.replies)
     assert "Fichier « reponses.yaml » importé" in note
     assert "FINESS juridique (EJ) : la clé de contrôle" in note
-    assert question(step) == "[4/29] FINESS juridique (EJ) (obligatoire)"  # asked again
+    assert question(step) == "[4/30] FINESS juridique (EJ) (obligatoire)"  # asked again
     step = fiche.say("770001238")
     assert options(step)[0] == "dr:gen:docx"  # everything else came from the file
     step = fiche.send_file("x.yaml", b"\xff")

@@ -52,7 +52,7 @@ def test_fiche_projet_docx(workdir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, err
     assert "Document enregistré" in out
     document = Document(str(workdir / "fiche.docx"))
-    style = document.paragraphs[1].style
+    style = document.paragraphs[0].style
     assert style is not None and style.name == "Title"
 
 
