@@ -160,6 +160,9 @@ def _style(
     ppr = style.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)  # the default Title has a rule under it
+    rpr = style.element.get_or_add_rPr()
+    for spacing in rpr.findall(qn("w:spacing")):
+        rpr.remove(spacing)  # nor letter-spaced text (the default Subtitle)
 
 
 def _styles(document: DocxDocument) -> None:
