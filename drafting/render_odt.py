@@ -141,7 +141,7 @@ def _style_table() -> dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]]
             {"fontsize": _pt(layout.TABLE_PT)},
         ),
         "cell_head": (
-            "Table_20_Heading", "Table Heading", {"marginbottom": "0pt", **keep},
+            "Table_20_Heading", "Table Heading", {"marginbottom": "0pt"},
             {"fontsize": _pt(layout.TABLE_PT), **bold},
         ),
         "header": (
