@@ -60,6 +60,16 @@ PATIENT_REQUEST = (
 )
 
 
+def patient_data(what: str) -> str:
+    """The warning for a turn that seems to carry patient data (``what``: the signals)."""
+    return (
+        f"⚠️ Votre message semble contenir des données de patient ({what}). Je ne l'ai ni "
+        "traité ni enregistré, et il ne figure pas dans le journal.\n\n"
+        "N'envoyez jamais l'identité ou des informations de santé d'un patient : reformulez "
+        "sans elles (par exemple « un patient » au lieu de son nom)."
+    )
+
+
 def too_long(length: int, limit: int) -> str:
     return (
         f"Votre message est trop long ({length:,} caractères ; {limit:,} au maximum). "

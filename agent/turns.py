@@ -50,11 +50,14 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class TextReply:
-    """A message. ``sources`` lists the citations its ``[n]`` markers point to."""
+    """A message. ``sources`` lists the citations its ``[n]`` markers point to.
+
+    ``kind="privacy"``: the turn seemed to carry patient data and was not processed (nothing
+    stored); a front end may add what it can do about the user's message (e.g. delete it)."""
 
     text: str
     sources: tuple[SourceRef, ...] = ()
-    kind: Literal["answer", "info", "error", "question"] = "info"
+    kind: Literal["answer", "info", "error", "question", "privacy"] = "info"
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
 
 

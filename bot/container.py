@@ -104,6 +104,7 @@ def build_flows(
     drafter = DossierDrafter(
         load_dossier_knowledge(settings.care_knowledge_dir / "dossier"),
         source_titles={note.id: note.title for note in notes},
+        source_urls={note.id: note.url for note in notes},
     )
     return [
         EligibilityFlow(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from care_common.french_dates import date_in_words as fr_date
 from eligibility.report import Deadline, EligibilityReport, Obligation, Verdict
-from eligibility.values import fr_date
 from eligibility.vocabulary import (
     OBLIGATION_STATUS_LABELS,
     VERDICT_LABELS,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from agent.flows.drafting_walk import Question, filled_count
+from agent.flows.drafting_walk import Question, condition_met, filled_count
+from care_common.french_dates import iso_in_words
 from drafting import (
     Answers,
     Commitment,
@@ -24,7 +25,7 @@ COMMANDS = (
 )
 
 
-def intro(spec: DocumentSpec, prefilled: Sequence[str], imported_from: str | None) -> str:
+def intro(spec: DocumentSpec, prefilled: Sequence[str]) -> str:
     lines = [
         f"Préparons votre {spec.title.lower()} : un brouillon éditable, car aucun modèle officiel "
         "CaRE n'existe. Je pose une question à la fois et chaque réponse est enregistrée "
@@ -33,14 +34,13 @@ def intro(spec: DocumentSpec, prefilled: Sequence[str], imported_from: str | Non
         "Vous pouvez aussi m'envoyer un fichier de réponses YAML ou JSON (modèle : "
         "examples/fiche_projet.yaml).",
     ]
-    if imported_from:
-        lines.append(f"J'ai repris les rubriques communes de votre {imported_from}.")
     if prefilled:
         lines.append(
-            "Repris de votre profil d'éligibilité : "
-            + " ; ".join(prefilled)
-            + " (« modifier <champ> » pour corriger)."
+            "Nouveau brouillon : seules des réponses de votre profil d'éligibilité sont reprises "
+            "— " + " ; ".join(prefilled) + " (« modifier <champ> » pour corriger)."
         )
+    else:
+        lines.append("Nouveau brouillon vierge : rien n'est repris de vos autres brouillons.")
     return "\n\n".join(lines)
 
 
@@ -92,6 +92,8 @@ def summary(spec: DocumentSpec, answers: Answers, skipped: Sequence[str]) -> str
     done, total = filled_count(spec, answers)
     lines = [f"Aperçu — {spec.title} : {done}/{total} champs obligatoires renseignés."]
     for spec_field in spec.fields_for(dispositif):
+        if not condition_met(spec_field, answers):
+            continue
         value = get_path(answers, spec_field.key)
         if spec_field.type == "list":
             count = len(value) if isinstance(value, list) else 0
@@ -194,7 +196,11 @@ def resumed(title: str) -> str:
 
 
 def resume_offer(title: str, updated: str) -> str:
-    return f"Vous avez un brouillon en cours : « {title} » (modifié le {updated}). Le reprendre ?"
+    """``updated``: the draft's ISO timestamp, said in words (« modifié le 3 décembre 2026 »)."""
+    return (
+        f"Vous avez un brouillon en cours : « {title} » (modifié le {iso_in_words(updated)}). "
+        "Le reprendre ?"
+    )
 
 
 def kept(title: str) -> str:

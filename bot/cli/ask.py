@@ -13,6 +13,8 @@ from agent.answering import Answer, checked_line
 from agent.input_text import clean_text
 from bot.cli.common import console, index_progress, services, setup
 
+PATIENT_DATA_MASK = "[question masquée : données de patient]"
+
 
 def answer_json(answer: Answer) -> dict[str, Any]:
     return {
@@ -111,6 +113,8 @@ def ask(
         problem = assistant.validate_question(cleaned)
         if problem is not None:
             invalid = invalid or file is None
+            if assistant.screen(cleaned) is not None:  # patient data: never echoed
+                cleaned = PATIENT_DATA_MASK
             _emit(refusal_json(cleaned, problem, as_of), as_json or file is not None, problem)
             continue
         answer = assistant.ask(cleaned)

@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -30,7 +30,6 @@ from bot.telegram.access import assistant_user_id
 from bot.telegram.delivery import answer_query, chat_action, deliver, with_retry
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
-from bot.telegram.patient_data import looks_like_patient_data
 from bot.telegram.rendering import LABEL_PREFIX, escape, render, sources_only
 from bot.telegram.runtime import BotRuntime
 
@@ -88,8 +87,6 @@ class Conversation:
             return
         if not private and not await self._group_allows(update, context, user.id, text):
             return
-        if await self._patient_data(update, context, text):
-            return
         command, _ = command_of(text)
         await self.turn(
             update,
@@ -117,14 +114,25 @@ class Conversation:
         return True
 
     async def _patient_data(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
-    ) -> bool:
-        if not looks_like_patient_data(text):
-            return False
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]
+    ) -> list[Reply]:
+        """The core refused a turn carrying patient data: count it, try to delete the user's
+        message, and say honestly what happened to it."""
         self.rt.metrics.patient_data_warnings += 1
-        logger.warning("update %s: possible patient data, message dropped", update.update_id)
-        await notify(update, context, texts.PATIENT_DATA_WARNING)
-        return True
+        message, chat = update.effective_message, update.effective_chat
+        deleted = False
+        if message is not None and chat is not None:
+            try:
+                deleted = bool(await context.bot.delete_message(chat.id, message.message_id))
+            except TelegramError as exc:
+                logger.info("update %s: message not deleted (%s)", update.update_id, exc.message)
+        note = texts.PATIENT_MESSAGE_DELETED if deleted else texts.PATIENT_MESSAGE_NOT_DELETED
+        return [
+            TextReply(f"{r.text}\n\n{note}", r.sources, r.kind)
+            if isinstance(r, TextReply) and r.kind == "privacy"
+            else r
+            for r in replies
+        ]
 
     # -- buttons ------------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,10 +215,11 @@ class Conversation:
         if len(content) > limit:
             await notify(update, context, answers_file_rejected(limit))
             return
-        scanned = content.decode("utf-8", errors="replace") + "\n" + (message.caption or "")
-        if await self._patient_data(update, context, scanned):
-            return
-        turn = Turn(assistant_user_id(user.id), attachment=Attachment(name, content))
+        caption = message.caption or ""
+        if caption and self.rt.assistant.screen(caption) is not None:
+            turn = Turn(assistant_user_id(user.id), text=caption)  # refused by the core
+        else:
+            turn = Turn(assistant_user_id(user.id), attachment=Attachment(name, content))
         await self.turn(update, context, turn, kind="document")
 
     async def other_input(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -239,6 +248,9 @@ class Conversation:
         async with chat_action(context.bot, chat.id, ChatAction.TYPING, self.rt.typing_delay):
             replies = await asyncio.to_thread(self._handle, turn, resume)
         computed = time.perf_counter()
+        if any(isinstance(r, TextReply) and r.kind == "privacy" for r in replies):
+            kind = "possible patient data, not processed"  # never the command word
+            replies = await self._patient_data(update, context, replies)
         items = render(replies, private=chat.type == ChatType.PRIVATE)
         await deliver(context.bot, chat.id, items)
         total_ms = 1000 * (time.perf_counter() - started)

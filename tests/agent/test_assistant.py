@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from agent.assistant import Assistant
 from agent.evidence_dates import fr_month_year
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.store import SqliteStore
-from agent.turns import ChoiceReply, Reply, TextReply, Turn
+from agent.turns import Attachment, ChoiceReply, Reply, TextReply, Turn
 from retrieval import KnowledgeIndex, analyze_text
 
 TODAY = date(2026, 11, 28)
@@ -195,3 +196,40 @@ def test_cancel(assistant: Assistant) -> None:
 
 def test_button_of_a_finished_flow_is_stale(assistant: Assistant) -> None:
     assert "plus valable" in texts(assistant.handle(Turn("u:1", action="flow:whatever")))
+
+
+def stored_bytes(path: Path) -> bytes:
+    """Every byte the store keeps on disk (the database and its journal files)."""
+    return b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        Turn("u:1", "DUPONT Jean 12/03/1956 : son poste est bloqué"),
+        Turn("u:1", "/echo DUPONT Jean 12/03/1956"),
+        Turn("u:1", attachment=Attachment("r.yaml", b"contexte: DUPONT Jean 12/03/1956")),
+    ],
+    ids=["question", "command", "file"],
+)
+def test_patient_data_is_refused_before_the_session(
+    knowledge_index: KnowledgeIndex, tmp_path: Path, turn: Turn, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "care.sqlite3"
+    assistant = make_assistant(knowledge_index, path)
+    assistant.handle(Turn("u:1", "/echo"))
+    caplog.set_level(logging.DEBUG)
+    warning, pending = assistant.handle(turn)
+    assert isinstance(warning, TextReply) and warning.kind == "privacy"
+    assert "un nom et une date de naissance" in warning.text
+    assert isinstance(pending, TextReply) and pending.text == "Question 1 ?"  # still pending
+    session = assistant.store.load_session("u:1")
+    assert session.flow == "echo" and session.flow_state == {"step": 1} and session.history == []
+    assistant.store.close()
+    assert b"DUPONT" not in stored_bytes(path) and "DUPONT" not in caplog.text
+    assert "possible patient data (birth_date)" in caplog.text
+
+
+def test_a_question_with_patient_data_is_not_a_question(assistant: Assistant) -> None:
+    problem = assistant.validate_question("Mme Durand, 67 ans, hospitalisée en cardiologie")
+    assert problem is not None and "données de patient" in problem

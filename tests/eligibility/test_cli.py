@@ -100,7 +100,7 @@ def test_invalid_profile_exits_2_listing_each_problem(capsys: pytest.CaptureFixt
     assert captured.out == ""
     for fragment in (
         "categorie : catégorie inconnue « hopital »",
-        "finess_ej : « 750712185 » : la clé de contrôle",
+        "finess_ej : la clé de contrôle (dernier chiffre) du numéro 750712185",
         "pssi_revue_le : la date 30/02/2024 n'existe pas",
         "organisation_pcra : répondez par oui ou par non",
         "activite[2].finess_eg : « 330781196 » ne figure pas",
