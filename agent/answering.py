@@ -26,6 +26,7 @@ from agent.enumerations import (
     listed_noun,
     render_enumeration,
 )
+from agent.evidence_dates import source_state_label, sources_state_line
 from agent.input_text import fold
 from agent.messages import PATIENT_REQUEST
 from agent.turns import SourceRef
@@ -113,6 +114,7 @@ def source_ref(number: int, passage: Passage) -> SourceRef:
         published=citation.published.isoformat() if citation.published else None,
         uncertain=citation.uncertain,
         excerpt=passage.text,
+        evidence=citation.evidence.isoformat() if citation.evidence else None,
     )
 
 
@@ -367,15 +369,19 @@ def render_sources(refs: Sequence[SourceRef]) -> str:
     for ref in refs:
         flag = f" {UNCERTAIN_MARK}" if ref.uncertain else ""
         lines.append(
-            f"[{ref.number}] {ref.title} — {ref.section} (vérifiée le {_fr_date(ref.checked)})"
+            f"[{ref.number}] {ref.title} — {ref.section} ({source_state_label(ref)})"
             f"{flag}\n    {ref.url}"
         )
     return "\n".join(lines)
 
 
 def checked_line(refs: Sequence[SourceRef], as_of: date) -> str:
-    latest = max((ref.checked for ref in refs), default=as_of.isoformat())
-    return f"Informations vérifiées au {_fr_date(latest)}."
+    """The dating line under an answer: the month of the newest evidence of the cited sources.
+
+    ``as_of`` is kept for callers; the answer's own date says nothing about its sources.
+    """
+    del as_of
+    return sources_state_line(refs)
 
 
 def full_text(answer: Answer) -> str:
@@ -386,31 +392,3 @@ def full_text(answer: Answer) -> str:
         f"{answer.text}\n\n{checked_line(answer.sources, answer.as_of)}\n\n"
         f"{render_sources(answer.sources)}"
     )
-
-
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def _fr_date(iso: str) -> str:
-    try:
-        value = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-fr_date = _fr_date

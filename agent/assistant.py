@@ -31,6 +31,7 @@ from agent.input_text import (
     has_words,
     no_question_reply,
 )
+from agent.patient_data import PatientDataFinding, find_patient_data
 from agent.store import Store
 from agent.store_unit import TurnStore
 from agent.turns import ChoiceReply, Option, Reply, Session, TextReply, Turn
@@ -106,7 +107,10 @@ class Assistant:
         return answer
 
     def validate_question(self, text: str) -> str | None:
-        """French message when the text cannot be a question, else None."""
+        """French message when the text cannot be a question (or carries patient data)."""
+        finding = self.screen(text)
+        if finding is not None:
+            return messages.patient_data(finding.describe())
         if not text:
             return messages.EMPTY_QUESTION
         if len(text) > MAX_QUESTION_CHARS:
@@ -143,8 +147,46 @@ class Assistant:
             )
         ]
 
+    # -- patient data -----------------------------------------------------------------------
+    def screen(self, text: str) -> PatientDataFinding | None:
+        """Patient-data signals of ``text`` (any channel screens with this before storing)."""
+        return find_patient_data(text, self.clock())
+
+    def _screen_turn(self, turn: Turn) -> PatientDataFinding | None:
+        texts = [turn.text]
+        if turn.attachment is not None:
+            texts.append(turn.attachment.content.decode("utf-8", errors="replace"))
+        for text in texts:
+            finding = self.screen(text)
+            if finding is not None:
+                return finding
+        return None
+
+    def _refuse_patient_data(self, user_id: str, finding: PatientDataFinding) -> list[Reply]:
+        """The warning, then the pending question if a dialogue is open; nothing is saved."""
+        logger.warning(
+            "possible patient data (%s): turn not processed", ", ".join(finding.signals)
+        )
+        replies: list[Reply] = [
+            TextReply(messages.patient_data(finding.describe()), kind="privacy")
+        ]
+        session = self.store.load_session(user_id)  # read only: never saved here
+        flow = self._by_name.get(session.flow or "")
+        if flow is not None:
+            # Neither this session nor the turn store's writes are ever committed: a flagged
+            # turn changes nothing, not even the update ids already processed. The pending
+            # question is asked again with its token, so its buttons still work.
+            store = TurnStore(self.store, user_id)
+            reprompt = flow.reprompt(self._context(session, store), session.flow_state)
+            replies += self._bind(session, store, reprompt)
+        return replies
+
     # -- turns ----------------------------------------------------------------------------
     def handle(self, turn: Turn) -> list[Reply]:
+        # Patient data first: such a turn never reaches the session, a draft or the log.
+        finding = self._screen_turn(turn)
+        if finding is not None:
+            return self._refuse_patient_data(turn.user_id, finding)
         # Under the user's turn lock, so that two turns of one user delivered to two threads or
         # replicas at once run one after the other instead of both saving a stale session.
         with self.store.user_turn(turn.user_id):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
+from agent.evidence_dates import fr_month_year
 from agent.input_text import fold
-from eligibility.values import fr_date
+from care_common.french_dates import date_in_words
 
 if TYPE_CHECKING:
     from agent.flows.base import Flow
@@ -73,12 +73,14 @@ PATIENT_REQUEST = (
 )
 
 
-def day_of(timestamp: str) -> str:
-    """An ISO date or timestamp as users read it: « 3 décembre 2026 »."""
-    try:
-        return fr_date(date.fromisoformat(timestamp[:10]))
-    except ValueError:
-        return timestamp[:10]
+def patient_data(what: str) -> str:
+    """The warning for a turn that seems to carry patient data (``what``: the signals)."""
+    return (
+        f"⚠️ Votre message semble contenir des données de patient ({what}). Je ne l'ai ni "
+        "traité ni enregistré, et il ne figure pas dans le journal.\n\n"
+        "N'envoyez jamais l'identité ou des informations de santé d'un patient : reformulez "
+        "sans elles (par exemple « un patient » au lieu de son nom)."
+    )
 
 
 def too_long(length: int, limit: int) -> str:
@@ -127,10 +129,10 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
     for note in sorted(notes, key=lambda n: n.title):
         flag = " (à confirmer)" if note.status == "a_confirmer" else ""
         secondary = " — source secondaire" if note.confidence == "secondaire" else ""
-        published = fr_date(note.published) if note.published else "date inconnue"
-        lines.append(
-            f"• {note.title} ({published}, vérifiée le {fr_date(note.checked)}){secondary}{flag}"
-        )
+        published = date_in_words(note.published) if note.published else "date inconnue"
+        state = note.evidence or note.published
+        evidence = f"état : {fr_month_year(state)}" if state else "état non daté"
+        lines.append(f"• {note.title} ({published}, {evidence}){secondary}{flag}")
     return "\n".join(lines)
 
 

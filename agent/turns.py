@@ -46,10 +46,11 @@ class SourceRef:
     title: str
     section: str
     url: str
-    checked: str
+    checked: str  # when the project last reviewed the note (not shown to users as a claim)
     published: str | None = None
     uncertain: bool = False
     excerpt: str = ""
+    evidence: str | None = None  # ISO date of the note's newest evidence (agent.evidence_dates)
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,15 @@ class TextReply:
 
     ``kind="stale"`` refuses a button press for a question no longer pending: nothing changed,
     and a front end shows it as a passing notice (Telegram: a toast), not as a message.
+    ``kind="privacy"``: the turn seemed to carry patient data and was not processed (nothing
+    stored); a front end may add what it can do about the user's message (e.g. delete it).
     ``styled`` texts are written by the assistant itself and may mark **strong** spans with
     double asterisks; front ends render them (Telegram: bold) or drop the asterisks.
     """
 
     text: str
     sources: tuple[SourceRef, ...] = ()
-    kind: Literal["answer", "info", "error", "question", "stale"] = "info"
+    kind: Literal["answer", "info", "error", "question", "stale", "privacy"] = "info"
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
     styled: bool = False
     options: tuple[Option, ...] = ()  # buttons under the message that answer no question

@@ -104,6 +104,7 @@ def build_flows(
     drafter = DossierDrafter(
         load_dossier_knowledge(settings.care_knowledge_dir / "dossier"),
         source_titles={note.id: note.title for note in notes},
+        source_urls={note.id: note.url for note in notes},
     )
     return [
         EligibilityFlow(
@@ -127,18 +128,40 @@ def _drafting_help(index: KnowledgeIndex, llm: LLMStage | None) -> DraftingHelp 
     return DraftingHelp(llm.suggester, search)
 
 
-def build_services(settings: Settings, progress: Progress | None = None) -> Services:
-    private_directory(settings.care_data_dir, tighten=True)  # the store and the index: 0700
-    index = open_index(settings, progress)
-    llm = open_llm_stage(settings)
-    store = open_store(settings)
-    assistant = Assistant(
+def build_assistant(
+    settings: Settings,
+    index: KnowledgeIndex,
+    store: Store,
+    llm: LLMStage,
+    flows: Sequence[Flow] = (),
+) -> Assistant:
+    """The assistant every channel talks to; ``care-bot eval`` judges the answers of this one."""
+    return Assistant(
         searcher=index,
         store=store,
         composer=ExtractiveComposer(analyze_text),
-        flows=build_flows(settings, index, llm),
+        flows=flows,
         improver=llm.improver,
         rewrite_followup=llm.rewrite_followup,
         history_turns=settings.care_history_turns,
     )
+
+
+def extractive_assistant(settings: Settings, index: KnowledgeIndex, store: Store) -> Assistant:
+    """The assistant of the default configuration: extractive mode, whatever ``CARE_LLM_*`` say."""
+    llm = open_llm(None, settings.care_prompts_dir, history_turns=settings.care_history_turns)
+    return build_assistant(settings, index, store, llm)
+
+
+def build_services(
+    settings: Settings, progress: Progress | None = None, *, with_flows: bool = True
+) -> Services:
+    """Everything a front end needs. ``with_flows=False`` (``care-bot ask``: questions only)
+    skips the dialogues, whose rule tables and dossier specs take a while to load."""
+    private_directory(settings.care_data_dir, tighten=True)  # the store and the index: 0700
+    index = open_index(settings, progress)
+    llm = open_llm_stage(settings)
+    store = open_store(settings)
+    flows = build_flows(settings, index, llm) if with_flows else ()
+    assistant = build_assistant(settings, index, store, llm, flows)
     return Services(settings=settings, store=store, index=index, assistant=assistant, llm=llm)

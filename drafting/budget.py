@@ -1,8 +1,13 @@
-"""Budget arithmetic: line totals (HT + TVA = TTC), column totals, financing plan."""
+"""Budget arithmetic: line totals (HT + TVA = TTC), column totals, financing plan.
+
+An amount nobody gave stays unknown (``None``): a skipped TVA is not « 0,00 € » and its line's
+TTC is not its HT; a total over a column with an unknown amount is unknown too, and so is what
+depends on it (the rest to be funded by the establishment).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -16,64 +21,86 @@ CENT = Decimal("0.01")
 @dataclass(frozen=True)
 class BudgetLine:
     poste: str
-    ht: Decimal
-    tva: Decimal
+    ht: Decimal | None
+    tva: Decimal | None
     tva_rate: str  # "20 %" when the TVA was given as a rate, else ""
-    ttc: Decimal
-    demande: Decimal
+    demande: Decimal | None
+
+    @property
+    def ttc(self) -> Decimal | None:
+        return None if self.ht is None or self.tva is None else self.ht + self.tva
+
+
+def total(amounts: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum, or None when one amount is unknown."""
+    values = list(amounts)
+    if any(value is None for value in values):
+        return None
+    return sum((value for value in values if value is not None), ZERO)
 
 
 @dataclass(frozen=True)
 class Budget:
     lines: tuple[BudgetLine, ...]
-    other_funding: tuple[tuple[str, Decimal], ...]
+    other_funding: tuple[tuple[str, Decimal | None], ...]
 
     @property
-    def total_ht(self) -> Decimal:
-        return sum((line.ht for line in self.lines), ZERO)
+    def total_ht(self) -> Decimal | None:
+        return total(line.ht for line in self.lines)
 
     @property
-    def total_tva(self) -> Decimal:
-        return sum((line.tva for line in self.lines), ZERO)
+    def total_tva(self) -> Decimal | None:
+        return total(line.tva for line in self.lines)
 
     @property
-    def total_ttc(self) -> Decimal:
-        return sum((line.ttc for line in self.lines), ZERO)
+    def total_ttc(self) -> Decimal | None:
+        return total(line.ttc for line in self.lines)
 
     @property
-    def total_demande(self) -> Decimal:
-        return sum((line.demande for line in self.lines), ZERO)
+    def total_demande(self) -> Decimal | None:
+        return total(line.demande for line in self.lines)
 
     @property
-    def total_autres(self) -> Decimal:
-        return sum((amount for _, amount in self.other_funding), ZERO)
+    def total_autres(self) -> Decimal | None:
+        return total(amount for _, amount in self.other_funding)
 
     @property
-    def reste_a_charge(self) -> Decimal:
+    def reste_a_charge(self) -> Decimal | None:
         """What the establishment funds itself (negative when the plan exceeds the cost)."""
-        return self.total_ttc - self.total_demande - self.total_autres
+        parts = (self.total_ttc, self.total_demande, self.total_autres)
+        if any(part is None for part in parts):
+            return None
+        ttc, demande, autres = (part or ZERO for part in parts)
+        return ttc - demande - autres
+
+    @property
+    def lines_without_tva(self) -> int:
+        return sum(1 for line in self.lines if line.ht is not None and line.tva is None)
 
 
-def _amount(raw: Any) -> Decimal:
-    """A valid amount, or 0 for a missing/invalid one (validation reports those separately)."""
-    try:
-        return Decimal(parse_amount(raw)) if raw is not None and raw != "" else ZERO
-    except InvalidValue:
-        return ZERO
-
-
-def _tva(raw: Any, ht: Decimal) -> tuple[Decimal, str]:
+def _amount(raw: Any) -> Decimal | None:
+    """A valid amount, or None for a missing/invalid one (validation reports those)."""
     if raw is None or raw == "":
-        return ZERO, ""
+        return None
+    try:
+        return Decimal(parse_amount(raw))
+    except InvalidValue:
+        return None
+
+
+def _tva(raw: Any, ht: Decimal | None) -> tuple[Decimal | None, str]:
+    if raw is None or raw == "":
+        return None, ""
     try:
         value = parse_amount_or_rate(raw)
     except InvalidValue:
-        return ZERO, ""
-    if value.endswith("%"):
-        rate = Decimal(value[:-1])
-        amount = (ht * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-        return amount, f"{value[:-1].replace('.', ',')} %"
-    return Decimal(value), ""
+        return None, ""
+    if not value.endswith("%"):
+        return Decimal(value), ""
+    label = f"{value[:-1].replace('.', ',')} %"
+    if ht is None:
+        return None, label
+    return (ht * Decimal(value[:-1]) / 100).quantize(CENT, rounding=ROUND_HALF_UP), label
 
 
 def compute_budget(lines: Sequence[Any], other_funding: Sequence[Any] = ()) -> Budget:
@@ -89,7 +116,6 @@ def compute_budget(lines: Sequence[Any], other_funding: Sequence[Any] = ()) -> B
                 ht=ht,
                 tva=tva,
                 tva_rate=rate,
-                ttc=ht + tva,
                 demande=_amount(data.get("financement_demande")),
             )
         )

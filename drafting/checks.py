@@ -233,10 +233,12 @@ def _window_rule(problems: list[Problem], normalized: Answers, window: Window | 
 
 
 def _budget_rules(problems: list[Problem], normalized: Answers) -> None:
+    """Requested funding within the cost; only on known amounts (an unknown TVA or an invalid
+    amount, already reported, never causes a second error here)."""
     items = get_path(normalized, "budget") or []
     budget = compute_budget(items, get_path(normalized, "autres_financements") or [])
     for index, line in enumerate(budget.lines):
-        if line.demande > line.ttc:
+        if line.demande is not None and line.ttc is not None and line.demande > line.ttc:
             problems.append(
                 Problem(
                     f"budget[{index}].financement_demande",
@@ -245,15 +247,17 @@ def _budget_rules(problems: list[Problem], normalized: Answers) -> None:
                     f"({format_amount_fr(line.ttc)}). Demandez au plus le montant TTC.",
                 )
             )
-    plan = budget.total_demande + budget.total_autres
-    if budget.lines and plan > budget.total_ttc:
+    demande, autres, cost = budget.total_demande, budget.total_autres, budget.total_ttc
+    if not budget.lines or demande is None or autres is None or cost is None:
+        return
+    if demande + autres > cost:
         problems.append(
             Problem(
                 "autres_financements",
-                f"Autres financements : le plan de financement ({format_amount_fr(plan)} : "
-                f"{format_amount_fr(budget.total_demande)} demandés + "
-                f"{format_amount_fr(budget.total_autres)} d'autres financements) dépasse le coût "
-                f"total TTC ({format_amount_fr(budget.total_ttc)}). Réduisez les montants.",
+                f"Autres financements : le plan de financement "
+                f"({format_amount_fr(demande + autres)} : {format_amount_fr(demande)} demandés + "
+                f"{format_amount_fr(autres)} d'autres financements) dépasse le coût total TTC "
+                f"({format_amount_fr(cost)}). Réduisez les montants.",
             )
         )
 
@@ -296,16 +300,17 @@ def validate_answers(
     for spec_field in spec.fields_for(dispositif):  # keep item positions stable for lists
         raw = get_path(answers, spec_field.key)
         if spec_field.type == "list" and isinstance(raw, list):
+            # Only valid values: an invalid date or amount, already reported, must not cause a
+            # second error in the rules below (order of milestones, budget).
             merged = get_path(normalized, spec_field.key) or []
             set_path(
                 normalized,
                 spec_field.key,
                 [
-                    {
-                        **(copy.deepcopy(item) if isinstance(item, dict) else {}),
-                        **(merged[i] if i < len(merged) and isinstance(merged[i], dict) else {}),
-                    }
-                    for i, item in enumerate(raw)
+                    copy.deepcopy(merged[i])
+                    if i < len(merged) and isinstance(merged[i], dict)
+                    else {}
+                    for i in range(len(raw))
                 ],
             )
     _order_rule(problems, normalized)

@@ -42,10 +42,36 @@ class Heading:
     text: str
 
 
+ParagraphStyle = Literal[
+    "normal",
+    "subtitle",
+    "note",
+    "banner",
+    "sender",
+    "recipient",
+    "letter_title",
+    "opening",
+    "signature",
+    "signature_note",
+    "signature_name",
+]
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: Literal["normal", "subtitle", "note", "banner", "signature"] = "normal"
+    style: ParagraphStyle = "normal"
+
+
+SIGNATURE_STYLES = ("signature", "signature_note", "signature_name")
+
+
+def keeps_with_next(block: object, following: object) -> bool:
+    """Paragraphs kept on the page of the next one: the lines of a letter's sender block, and
+    whatever precedes a signature line (the closing formula and the signature block itself)."""
+    if not isinstance(block, Paragraph) or not isinstance(following, Paragraph):
+        return False
+    return following.style in SIGNATURE_STYLES or block.style == following.style == "sender"
 
 
 @dataclass(frozen=True)
@@ -65,9 +91,25 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     total: tuple[str, ...] | None = None
+    widths: tuple[int, ...] = ()  # percentages of the text width, one per column
+    align: tuple[str, ...] = ()  # "l" or "r" per column (amounts on the right)
+
+    def width(self, column: int) -> float:
+        """The column's share of the text width (equal shares when not given)."""
+        if len(self.widths) == len(self.header):
+            return self.widths[column] / sum(self.widths)
+        return 1 / len(self.header)
+
+    def right_aligned(self, column: int) -> bool:
+        return len(self.align) == len(self.header) and self.align[column] == "r"
 
 
-Block = Heading | Paragraph | FieldLine | Bullet | Table
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page (the annexes after the letter's signature)."""
+
+
+Block = Heading | Paragraph | FieldLine | Bullet | Table | PageBreak
 
 
 @dataclass(frozen=True)
@@ -87,6 +129,8 @@ class Outline:
             elif isinstance(block, FieldLine):
                 yield block.label
                 yield block.value
+            elif isinstance(block, PageBreak):
+                continue
             else:
                 yield block.text
 
@@ -138,12 +182,20 @@ class _Parser:
             "@note": lambda t: Paragraph(t, "note"),
             "@banner": lambda t: Paragraph(t, "banner"),
             "@sign": lambda t: Paragraph(t, "signature"),
+            "@sender": lambda t: Paragraph(t, "sender"),
+            "@recipient": lambda t: Paragraph(t, "recipient"),
+            "@lettertitle": lambda t: Paragraph(t, "letter_title"),
+            "@opening": lambda t: Paragraph(t, "opening"),
+            "@signnote": lambda t: Paragraph(t, "signature_note"),
+            "@signname": lambda t: Paragraph(t, "signature_name"),
             "@li": Bullet,
             "@todo": lambda t: Bullet(t, checkbox=True),
         }
         if directive in simple:
             block = simple[directive](self.text(rest))
             if isinstance(block, Heading) and block.level == 0:
+                self.title = block.text
+            if isinstance(block, Paragraph) and block.style == "letter_title" and not self.title:
                 self.title = block.text
             self.blocks.append(block)
         elif directive == "@header":
@@ -153,8 +205,18 @@ class _Parser:
         elif directive == "@field":
             label, _, value = rest.partition("|")
             self.blocks.append(FieldLine(self.text(label), self.text(value)))
+        elif directive == "@pagebreak":
+            self.blocks.append(PageBreak())
         elif directive == "@table":
             self.table = {"header": self.cells(rest), "rows": [], "total": None}
+        elif directive in ("@widths", "@align") and self.table is not None:
+            values = self.cells(rest)
+            if len(values) != len(self.table["header"]):
+                raise RenderError(f"template line {number}: {directive} needs one value a column")
+            if directive == "@widths":
+                self.table["widths"] = tuple(int(v) for v in values)
+            else:
+                self.table["align"] = values
         elif directive in ("@row", "@total") and self.table is not None:
             cells = self.cells(rest)
             if len(cells) != len(self.table["header"]):
@@ -168,7 +230,13 @@ class _Parser:
                 self.table["total"] = cells
         elif directive == "@endtable" and self.table is not None:
             self.blocks.append(
-                Table(self.table["header"], tuple(self.table["rows"]), self.table["total"])
+                Table(
+                    self.table["header"],
+                    tuple(self.table["rows"]),
+                    self.table["total"],
+                    self.table.get("widths", ()),
+                    self.table.get("align", ()),
+                )
             )
             self.table = None
         else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from drafting.outline import Bullet, FieldLine, Heading, Outline, Paragraph, Table
+from drafting.outline import Bullet, FieldLine, Heading, Outline, PageBreak, Paragraph, Table
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|&~])")
 _LINE_START = re.compile(r"^([-+=#]|\d+(?=[.)]))")
@@ -35,8 +35,10 @@ def _paragraph(block: Paragraph) -> list[str]:
     out = []
     for chunk in chunks:
         text = _lines(chunk, "\\\n")  # a backslash at the end of a line is a hard break
-        if block.style == "subtitle":
+        if block.style in ("subtitle", "signature_note"):
             text = f"*{text}*"
+        elif block.style == "letter_title":
+            text = f"**{text}**"
         elif block.style == "note":
             text = f"> {_lines(chunk, ' ')}"
         elif block.style == "banner":
@@ -71,8 +73,13 @@ def render_markdown(outline: Outline) -> bytes:
             if lines and lines[-1] == "" and len(lines) > 1 and lines[-2].startswith("- "):
                 lines.pop()
             lines += [f"- {box}{_lines(block.text, ' ')}", ""]
+        elif isinstance(block, PageBreak):
+            lines += ["---", ""]  # the annexes: a new page in DOCX/ODT, a rule here
         elif isinstance(block, Table):
-            lines += [_row(block.header, bold=False), "|" + "---|" * len(block.header)]
+            separators = [
+                "---:" if block.right_aligned(i) else "---" for i in range(len(block.header))
+            ]
+            lines += [_row(block.header, bold=False), "|" + "|".join(separators) + "|"]
             lines += [_row(row) for row in block.rows]
             if block.total is not None:
                 lines.append(_row(block.total, bold=True))

@@ -17,7 +17,7 @@ import yaml
 
 from drafting.answers import Answers
 from drafting.checks import ValidationReport, known_paths, validate_answers
-from drafting.context import TemplateInfo, build_context
+from drafting.context import SourceInfo, TemplateInfo, build_context
 from drafting.errors import DraftingError, RenderError, SpecError
 from drafting.filenames import safe_filename
 from drafting.outline import TEMPLATES_DIR, Outline, build_outline, make_environment
@@ -60,26 +60,38 @@ def describe_problems(problems: list[Problem]) -> str:
     return "\n".join(f"• {p.field} — {p.message}" for p in problems)
 
 
+def describe_report(report: ValidationReport, *, allow_incomplete: bool) -> list[str]:
+    """Every problem of a file, by kind (invalid values, missing fields, warnings)."""
+    parts = []
+    if report.invalid:
+        parts.append(
+            f"Valeurs invalides ({len(report.invalid)}) :\n" + describe_problems(report.invalid)
+        )
+    if report.missing:
+        accepted = " — acceptés pour un brouillon incomplet" if allow_incomplete else ""
+        parts.append(
+            f"Champs obligatoires manquants ({len(report.missing)}){accepted} :\n"
+            + describe_problems(report.missing)
+        )
+    if report.warnings:
+        parts.append(
+            f"Avertissements ({len(report.warnings)}) :\n" + describe_problems(report.warnings)
+        )
+    return parts
+
+
 class AnswersRejected(DraftingError):
-    """The answers cannot be rendered: invalid values, or missing ones without allow_incomplete."""
+    """The answers cannot be rendered: invalid values, or missing ones without allow_incomplete.
+    The message lists every problem of the file at once, warnings included."""
 
     exit_code = 2
 
     def __init__(self, report: ValidationReport, *, allow_incomplete: bool) -> None:
         self.report = report
-        parts = []
-        if report.invalid:
-            parts.append(
-                f"Valeurs invalides ({len(report.invalid)}) :\n"
-                + describe_problems(report.invalid)
-            )
-        if report.missing and not allow_incomplete:
-            parts.append(
-                f"Champs obligatoires manquants ({len(report.missing)}) :\n"
-                + describe_problems(report.missing)
-            )
+        parts = describe_report(report, allow_incomplete=allow_incomplete)
         super().__init__(
-            f"answers rejected: {len(report.invalid)} invalid, {len(report.missing)} missing",
+            f"answers rejected: {len(report.invalid)} invalid, {len(report.missing)} missing, "
+            f"{len(report.warnings)} warnings",
             user_message="Le document n'a pas été produit.\n\n" + "\n\n".join(parts),
         )
 
@@ -112,10 +124,18 @@ class DossierDrafter:
         *,
         templates_dir: Path = TEMPLATES_DIR,
         source_titles: Mapping[str, str] | None = None,
+        source_urls: Mapping[str, str] | None = None,
         clock: Callable[[], date] = date.today,
     ) -> None:
+        """``source_titles`` / ``source_urls``: the readable title and address of each source
+        note id the documents cite (shown in their annex instead of the id)."""
         self.knowledge = knowledge
         self.source_titles = dict(source_titles or {})
+        urls = dict(source_urls or {})
+        self.sources = {
+            source: SourceInfo(title, urls.get(source, ""))
+            for source, title in self.source_titles.items()
+        }
         self._clock = clock
         self._env = make_environment(templates_dir)
         self._versions = _template_versions(templates_dir)
@@ -144,7 +164,7 @@ class DossierDrafter:
             report,
             template=TemplateInfo(spec.template, self._versions[spec.template]),
             generated=self._clock(),
-            source_titles=self.source_titles,
+            sources=self.sources,
         )
         return build_outline(self._env, spec.template, context)
 

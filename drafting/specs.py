@@ -94,6 +94,7 @@ class FieldSpec(_Model):
     prefill: Prefill | None = None
     section: str = ""
     ask: bool = True  # False: accepted in answers files, never asked in the dialogue
+    ask_if: str = ""  # key of a field that must be filled for this one to be asked / used
 
     @model_validator(mode="after")
     def _check(self) -> FieldSpec:
@@ -112,6 +113,7 @@ class FieldSpec(_Model):
         return self.validator or DEFAULT_VALIDATORS[self.type]
 
     def applies(self, dispositif: str | None) -> bool:
+        """For the dispositif chosen (``applies_to``); see ``ask_if`` for the other condition."""
         return not self.applies_to or dispositif is None or dispositif in self.applies_to
 
     def option_label(self, value: str) -> str:
@@ -261,6 +263,8 @@ def _cross_check(knowledge: DossierKnowledge) -> None:
             unknown = set(field.applies_to) - known
             if unknown:
                 raise SpecError(f"{spec.document}.{field.key}: unknown dispositifs {unknown}")
+            if field.ask_if and spec.field(field.ask_if) is None:
+                raise SpecError(f"{spec.document}.{field.key}: ask_if names no field")
     for commitment in knowledge.commitments.engagements:
         unknown = set(commitment.applies_to) - known
         if unknown:

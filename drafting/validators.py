@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
+
+from stdnum.fr import siren, siret
+
+from care_common.finess import FinessError, check_finess
+from care_common.french_dates import DateError, parse_french_date
 
 ProblemKind = Literal["missing", "invalid", "warning"]
 
@@ -50,52 +54,12 @@ def _compact(raw: object) -> str:
     return re.sub(r"[\s\u00a0\u202f.\-]", "", text).upper()
 
 
-def luhn_ok(digits: str) -> bool:
-    """Luhn check over a string of decimal digits (the last one being the key)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
-def _departement_ok(prefix: str) -> bool:
-    if prefix in ("2A", "2B", "97", "98"):  # Corse, then overseas (97x/98x: 3rd digit = territory)
-        return True
-    return prefix.isdigit() and 1 <= int(prefix) <= 95 and prefix != "20"
-
-
 def parse_finess(raw: object) -> str:
-    """A FINESS number: 9 characters, a département prefix, a Luhn key as the 9th digit.
-
-    Assumption (no official statement found): for Corsican numbers (``2A``/``2B`` prefix) the key
-    is computed on the digits with ``A``/``B`` replaced by ``0``, as several public FINESS
-    checkers do.
-    """
-    value = _compact(raw)
-    if len(value) != 9:
-        raise InvalidValue(
-            f"un numéro FINESS compte 9 caractères, « {str(raw).strip()[:40]} » en compte "
-            f"{len(value)}. Recopiez-le depuis finess.esante.gouv.fr (exemple : 750712184)."
-        )
-    if not (value[2:].isdigit() and (value[:2].isdigit() or value[:2] in ("2A", "2B"))):
-        raise InvalidValue(
-            "un numéro FINESS ne contient que des chiffres (sauf 2A ou 2B en tête pour la "
-            "Corse). Vérifiez qu'aucune lettre ne s'est glissée (O à la place de 0…)."
-        )
-    if not _departement_ok(value[:2]):
-        raise InvalidValue(
-            f"« {value[:2]} » n'est pas un code de département valide en tête d'un numéro "
-            "FINESS (01 à 95, 2A, 2B, 97, 98). Vérifiez les deux premiers caractères."
-        )
-    if not luhn_ok(value.replace("A", "0").replace("B", "0")):
-        raise InvalidValue(
-            f"la clé de contrôle du numéro FINESS {value} est fausse (dernier chiffre) : "
-            "un chiffre a probablement été mal recopié. Vérifiez-le sur finess.esante.gouv.fr."
-        )
-    return value
+    """A FINESS number (checked by ``care_common.finess``, the one FINESS check)."""
+    try:
+        return check_finess(raw)
+    except FinessError as exc:
+        raise InvalidValue(exc.reason + ".") from exc
 
 
 def parse_finess_list(raw: object) -> list[str]:
@@ -114,27 +78,28 @@ def parse_finess_list(raw: object) -> list[str]:
     return list(dict.fromkeys(numbers))
 
 
-LA_POSTE_SIREN = "356000000"
-
-
 def parse_siret(raw: object) -> str:
-    """A SIRET: 14 digits with a Luhn key; La Poste's establishments (SIREN 356000000) use a
-    different rule (sum of the digits divisible by 5) and are accepted on that rule."""
+    """A SIRET (python-stdnum): 14 digits, a Luhn key on the SIRET and on its SIREN part; La
+    Poste's establishments follow their documented exception (sum of the digits divisible by 5,
+    the head office 35600000000048 keeping the Luhn rule)."""
     value = _compact(raw)
     if not value.isdigit() or len(value) != 14:
         raise InvalidValue(
             "un SIRET compte exactement 14 chiffres (SIREN à 9 chiffres + NIC à 5 chiffres). "
             "Recopiez-le depuis l'avis de situation INSEE ou annuaire-entreprises.data.gouv.fr."
         )
-    if value.startswith(LA_POSTE_SIREN):
-        if sum(int(c) for c in value) % 5 == 0:
-            return value
-    elif luhn_ok(value):
-        return value
-    raise InvalidValue(
-        f"le SIRET {value} ne passe pas le contrôle de clé (algorithme de Luhn) : un chiffre "
-        "a probablement été mal recopié. Vérifiez-le sur annuaire-entreprises.data.gouv.fr."
-    )
+    if not siren.is_valid(value[:9]):
+        raise InvalidValue(
+            f"le SIREN {value[:9]} (9 premiers chiffres du SIRET) ne passe pas le contrôle de clé "
+            "(algorithme de Luhn) : un chiffre a probablement été mal recopié. Vérifiez-le sur "
+            "annuaire-entreprises.data.gouv.fr."
+        )
+    if not siret.is_valid(value):
+        raise InvalidValue(
+            f"le SIRET {value} ne passe pas le contrôle de clé (algorithme de Luhn) : un chiffre "
+            "a probablement été mal recopié. Vérifiez-le sur annuaire-entreprises.data.gouv.fr."
+        )
+    return value
 
 
 _EMAIL = re.compile(
@@ -175,35 +140,16 @@ def parse_phone(raw: object) -> str:
     )
 
 
-_DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def parse_date(raw: object) -> str:
-    """JJ/MM/AAAA (also with dots or dashes) or ISO AAAA-MM-JJ → ISO string."""
-    if isinstance(raw, datetime):
-        return raw.date().isoformat()
-    if isinstance(raw, date):
-        return raw.isoformat()
-    text = str(raw).strip()
-    match_fr, match_iso = _DATE_FR.match(text), _DATE_ISO.match(text)
+    """JJ/MM/AAAA (also with dots or dashes), ISO AAAA-MM-JJ or a date in words (« 3 février
+    2025 », « 1er mars 2025 ») → ISO string."""
     try:
-        if match_fr:
-            day, month, year = (int(g) for g in match_fr.groups())
-        elif match_iso:
-            year, month, day = (int(g) for g in match_iso.groups())
-        else:
-            raise InvalidValue(
-                f"« {text[:40]} » n'est pas une date. Écrivez-la sous la forme JJ/MM/AAAA, "
-                "par exemple 31/03/2026."
-            )
-        value = date(year, month, day)
-    except ValueError as exc:
-        if isinstance(exc, InvalidValue):
-            raise
-        raise InvalidValue(
-            f"la date « {text} » n'existe pas dans le calendrier. Vérifiez le jour et le mois."
-        ) from exc
+        value = parse_french_date(raw)
+    except DateError as exc:
+        raise InvalidValue(exc.reason + ".") from exc
     if not 2000 <= value.year <= 2100:
         raise InvalidValue(f"l'année {value.year} est invraisemblable : vérifiez la date.")
     return value.isoformat()
@@ -217,12 +163,26 @@ def format_date_fr(iso: str) -> str:
     return f"{int(match[3]):02d}/{int(match[2]):02d}/{match[1]}"
 
 
+def _ambiguous(raw: object, whole: str, digits: str, mark: str) -> InvalidValue:
+    """« 12.500 » / « 12,500 »: thousands or decimals? Say both readings, in French notation."""
+    thousands = format_amount_fr(whole + digits).removesuffix(",00 €").replace("\u202f", " ")
+    decimals = format_amount_fr(f"{whole}.{digits}").removesuffix(" €").replace("\u202f", " ")
+    question = "le point sépare-t-il" if mark == "." else "la virgule sépare-t-elle"
+    return InvalidValue(
+        f"« {str(raw).strip()[:40]} » est ambigu ({question} les milliers ou les "
+        f"centimes ?) : pour {thousands} €, écrivez {thousands} (une espace entre les "
+        f"milliers) ; pour {decimals} €, écrivez {decimals}."
+    )
+
+
 def _amount_text(raw: object) -> str:
+    """The amount as a plain decimal string ("12500.50"), French notation understood: spaces,
+    dots or apostrophes between thousands, a comma before the cents, "€"/"EUR" after."""
     if isinstance(raw, bool):
         raise InvalidValue("un montant est attendu (en euros), pas oui/non.")
     if isinstance(raw, int | float | Decimal):
         return repr(raw) if isinstance(raw, float) else str(raw)
-    text = _SPACES.sub("", str(raw)).replace("'", "")
+    text = _SPACES.sub("", str(raw)).replace("'", "").replace("’", "")
     text = re.sub(r"(€|EUR|euros?)$", "", text, flags=re.IGNORECASE)
     if "," in text and "." in text:
         decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -234,10 +194,16 @@ def _amount_text(raw: object) -> str:
                 "12 500,50."
             )
         return whole.replace(group_mark, "") + "." + cents
-    if text.count(",") == 1:
-        return text.replace(",", ".")
-    if text.count(".") > 1 and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
-        return text.replace(".", "")
+    for mark in (",", "."):
+        if text.count(mark) > 1 and re.fullmatch(
+            r"-?\d{1,3}(" + re.escape(mark) + r"\d{3})+", text
+        ):
+            return text.replace(mark, "")  # 1.250.000 or 1,250,000: groups of thousands
+        if text.count(mark) == 1:
+            whole, _, digits = text.partition(mark)
+            if len(digits) == 3 and re.fullmatch(r"\d{1,3}", whole) and digits.isdigit():
+                raise _ambiguous(raw, whole, digits, mark)
+            return f"{whole}.{digits}"
     return text
 
 
@@ -255,13 +221,15 @@ def parse_amount(raw: object) -> str:
         raise InvalidValue(f"« {raw} » n'est pas un montant.")
     if value < 0:
         raise InvalidValue("un montant ne peut pas être négatif : indiquez un nombre ≥ 0.")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise InvalidValue(
-            f"« {raw} » a plus de 2 décimales : arrondissez au centime (par exemple 1 234,57)."
-        )
     if value > MAX_AMOUNT:
         raise InvalidValue("ce montant dépasse un milliard d'euros : vérifiez le nombre de zéros.")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        rounded = format_amount_fr(value).removesuffix(" €").replace("\u202f", " ")
+        raise InvalidValue(
+            f"« {str(raw).strip()[:40]} » a plus de 2 décimales : arrondissez au centime "
+            f"(par exemple {rounded})."
+        )
     return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from care_common.french_dates import date_in_words as fr_date
 from eligibility.report import Deadline, EligibilityReport, Obligation, Verdict
-from eligibility.values import fold, fr_date
+from eligibility.values import fold
 from eligibility.vocabulary import (
     OBLIGATION_STATUS_LABELS,
     VERDICT_LABELS,
@@ -54,6 +55,9 @@ def verdict_text(verdict: Verdict, cite: Callable[[int, str], str] | None = None
     if verdict.missing:
         lines += ["", "À faire :"]
         lines += [f"• {m.item} — {m.action}" for m in verdict.missing]
+    if verdict.objectives:
+        lines += ["", "À atteindre d'ici la déclaration d'atteinte des objectifs :"]
+        lines += [f"• {o.item} — {o.action}" for o in verdict.objectives]
     if verdict.deadlines:
         lines += ["", "Calendrier :"]
         lines += [f"• {deadline_line(d)}" for d in verdict.deadlines]

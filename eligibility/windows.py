@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from care_common.french_dates import date_in_words as fr_date
 from eligibility.rules import Window
-from eligibility.values import fr_date
 
 UNCERTAIN = " (à confirmer)"
 

@@ -1,8 +1,12 @@
-"""Chroma as the chunk store: documents, metadata and vectors, through LangChain's ``Chroma``.
+"""Chroma as the chunk store: documents, metadata and vectors.
 
 One collection per embedder spec. ``sync`` compares content hashes and only adds, re-embeds or
-removes what changed. A local store that cannot be opened (missing or corrupt directory) is
-deleted and rebuilt with a warning; a Chroma server that cannot be reached is a VectorStoreError.
+removes what changed, writing through LangChain's ``Chroma`` (texts embedded by the LangChain
+``Embeddings``). Reads (stored hashes, nearest vectors) go to the Chroma collection itself, so a
+process that finds the index up to date never imports ``langchain_chroma`` (and, through it,
+LangChain's tracing stack): about a second of start-up. A local store that cannot be opened
+(missing or corrupt directory) is deleted and rebuilt with a warning; a Chroma server that
+cannot be reached is a VectorStoreError.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from retrieval.errors import VectorStoreError
 from retrieval.models import Chunk, SourceNote
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
     from langchain_chroma import Chroma
 
 logger = logging.getLogger(__name__)
@@ -52,9 +58,10 @@ class ChromaChunkStore:
         self._embeddings = embeddings
         self._directory = directory
         self._url = url
-        self._store = self._open()
+        self._client, self._collection = self._open()
+        self._writer: Chroma | None = None
 
-    def _open(self) -> Chroma:
+    def _open(self) -> tuple[ClientAPI, Collection]:
         if self._url:
             return self._connect(self._url)
         assert self._directory is not None
@@ -62,9 +69,9 @@ class ChromaChunkStore:
         if not (directory / _DATABASE).exists():
             _forget_client(directory)  # a client cached by this process would see deleted data
         try:
-            store = self._open_local(directory)
-            store.get(limit=1, include=["metadatas"])  # reads the database: fails if corrupt
-            return store
+            client, collection = self._open_local(directory)
+            collection.get(limit=1, include=["metadatas"])  # reads the database: fails if corrupt
+            return client, collection
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # chromadb raises anything, pyo3 panics are BaseException
@@ -76,14 +83,14 @@ class ChromaChunkStore:
         except Exception as exc:
             raise VectorStoreError(f"cannot create Chroma store in {directory}: {exc}") from exc
 
-    def _open_local(self, directory: Path) -> Chroma:
+    def _open_local(self, directory: Path) -> tuple[ClientAPI, Collection]:
         import chromadb
 
         directory.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(directory), settings=_settings())
-        return self._langchain(client)
+        return client, self._get_or_create(client)
 
-    def _connect(self, url: str) -> Chroma:
+    def _connect(self, url: str) -> tuple[ClientAPI, Collection]:
         import chromadb
 
         parts = urlsplit(url)
@@ -94,22 +101,31 @@ class ChromaChunkStore:
                 ssl=parts.scheme == "https",
                 settings=_settings(),
             )
-            return self._langchain(client)
+            return client, self._get_or_create(client)
         except Exception as exc:
             raise VectorStoreError(f"Chroma server {url} unreachable: {exc}") from exc
 
-    def _langchain(self, client: Any) -> Chroma:
-        from langchain_chroma import Chroma
-
-        return Chroma(
-            collection_name=self.collection,
-            embedding_function=self._embeddings,
-            client=client,
-            collection_metadata=_COLLECTION_METADATA,
+    def _get_or_create(self, client: ClientAPI) -> Collection:
+        """The collection as LangChain's ``Chroma`` creates it (vectors come from LangChain)."""
+        return client.get_or_create_collection(
+            name=self.collection, embedding_function=None, metadata=_COLLECTION_METADATA
         )
 
+    def _langchain(self) -> Chroma:
+        """LangChain's ``Chroma`` on the same client and collection, for writes."""
+        if self._writer is None:
+            from langchain_chroma import Chroma
+
+            self._writer = Chroma(
+                collection_name=self.collection,
+                embedding_function=self._embeddings,
+                client=self._client,
+                collection_metadata=_COLLECTION_METADATA,
+            )
+        return self._writer
+
     def stored_hashes(self) -> dict[str, str]:
-        data = self._call(lambda: self._store.get(include=["metadatas"]))
+        data = self._call(lambda: self._collection.get(include=["metadatas"]))
         return {
             chunk_id: str((meta or {}).get("store_hash", ""))
             for chunk_id, meta in zip(data["ids"], data["metadatas"], strict=True)
@@ -129,7 +145,7 @@ class ChromaChunkStore:
             if progress:
                 progress("embed", start, len(changed))
             self._call(
-                lambda batch=batch: self._store.add_texts(  # type: ignore[misc]
+                lambda batch=batch: self._langchain().add_texts(  # type: ignore[misc]
                     texts=[embedding_text(chunk) for chunk, _ in batch],
                     metadatas=[_metadata(chunk, h, notes) for chunk, h in batch],
                     ids=[chunk.chunk_id for chunk, _ in batch],
@@ -138,19 +154,28 @@ class ChromaChunkStore:
         if progress:
             progress("embed", len(changed), len(changed))
         if removed:
-            self._call(lambda: self._store.delete(ids=removed))
+            self._call(lambda: self._collection.delete(ids=removed))
         return added, len(changed) - added, len(removed)
 
     def query(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest chunks."""
+        embeddings: list[Sequence[float]] = [vector]
         found = self._call(
-            lambda: self._store.similarity_search_by_vector_with_relevance_scores(vector, k=n)
+            lambda: self._collection.query(
+                query_embeddings=embeddings, n_results=n, include=["documents", "distances"]
+            )
         )
-        return [(doc.id, 1.0 - distance) for doc, distance in found if doc.id]
+        return [
+            (chunk_id, 1.0 - distance)
+            for chunk_id, document, distance in zip(
+                found["ids"][0], found["documents"][0], found["distances"][0], strict=True
+            )
+            if document is not None  # as LangChain's Chroma does
+        ]
 
     def stored_chunks(self) -> tuple[list[SourceNote], list[Chunk]]:
         """The notes and chunks of the last good build, rebuilt from the stored metadata."""
-        data = self._call(lambda: self._store.get(include=["metadatas"]))
+        data = self._call(lambda: self._collection.get(include=["metadatas"]))
         notes: dict[str, SourceNote] = {}
         chunks = []
         for chunk_id, meta in zip(data["ids"], data["metadatas"], strict=True):
@@ -214,6 +239,7 @@ def _metadata(chunk: Chunk, hash_: str, notes: dict[str, SourceNote]) -> dict[st
         "kind": citation.kind,
         "published": citation.published.isoformat() if citation.published else "",
         "checked": citation.checked.isoformat(),
+        "evidence": citation.evidence.isoformat() if citation.evidence else "",
         "status": citation.status,
         "confidence": citation.confidence,
         "publisher": note.publisher if note else "",
@@ -229,6 +255,7 @@ def _metadata(chunk: Chunk, hash_: str, notes: dict[str, SourceNote]) -> dict[st
 
 def _note_from_metadata(meta: Any) -> SourceNote:
     published = str(meta.get("published") or "")
+    evidence = str(meta.get("evidence") or "")  # absent from stores built before the field
     return SourceNote(
         id=str(meta["source_id"]),
         title=str(meta["title"]),
@@ -241,4 +268,5 @@ def _note_from_metadata(meta: Any) -> SourceNote:
         status=str(meta["status"]),
         confidence=str(meta["confidence"]),
         path=Path(str(meta.get("path", ""))),
+        evidence=date.fromisoformat(evidence) if evidence else None,
     )

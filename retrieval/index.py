@@ -17,11 +17,12 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from retrieval.chroma_store import ChromaChunkStore
-from retrieval.embedders import collection_name, is_dense, make_embeddings
+from retrieval.embedders import collection_name, is_dense, make_embeddings, start_loading
 from retrieval.errors import KnowledgeFileError, VectorStoreError
 from retrieval.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.knowledge import Fingerprint, KnowledgeBase, fingerprint, load_knowledge_base
 from retrieval.lexical import LexicalResult, LexicalSearcher
+from retrieval.lexical_cache import cached_searcher
 from retrieval.models import Chunk, GlossaryEntry, IndexReport, Passage, SearchResult, SourceNote
 from retrieval.ranking import RankingParams, fuse, is_relevant
 from retrieval.stored_knowledge import glossary_from_chunks
@@ -50,10 +51,11 @@ class _Snapshot:
         glossary: tuple[GlossaryEntry, ...],
         chunks: tuple[Chunk, ...],
         stamp: Fingerprint,
+        cache_dir: Path | None = None,
     ) -> _Snapshot:
         analyzer = FrenchAnalyzer(glossary)
         positions = {chunk.chunk_id: i for i, chunk in enumerate(chunks)}
-        lexical = LexicalSearcher(analyzer, chunks)
+        lexical = cached_searcher(analyzer, chunks, glossary, cache_dir)
         return cls(notes, glossary, chunks, positions, lexical, stamp)
 
 
@@ -67,8 +69,10 @@ class KnowledgeIndex:
         embeddings: Embeddings,
         spec: str,
         params: RankingParams | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.knowledge_dir = knowledge_dir
+        self.cache_dir = cache_dir
         self.embedder = spec
         self.params = params or RankingParams()
         self.last_report = IndexReport(0, 0, 0, 0, 0, 0.0, spec)
@@ -91,19 +95,23 @@ class KnowledgeIndex:
     ) -> KnowledgeIndex:
         """Load the knowledge, bring the index up to date (only what changed) and return it.
 
-        ``data_dir/chroma`` holds the local Chroma store (unused when ``chroma_url`` is given).
+        ``data_dir/chroma`` holds the local Chroma store (unused when ``chroma_url`` is given),
+        ``data_dir/cache`` what the embedder and BM25 keep to start faster (rebuilt when
+        missing or stale).
         ``progress(stage, done, total)`` is called with stage ``"load"`` then ``"embed"``.
         A malformed knowledge file raises KnowledgeFileError, unless a previous build exists in
         Chroma: then that build is served, the error is logged and kept in ``last_error``.
         Raises EmbedderUnavailableError (CARE_EMBEDDINGS) and VectorStoreError (Chroma).
         """
         spec = embeddings.strip()
-        model = make_embeddings(spec)
+        cache_dir = Path(data_dir) / "cache"
+        model = make_embeddings(spec, cache_dir=cache_dir)
+        start_loading(model)  # the encoder loads while Chroma opens and BM25 is built
         directory = None if chroma_url else Path(data_dir) / "chroma"
         store = ChromaChunkStore(
             collection_name(spec, SCHEMA_VERSION), model, directory, chroma_url
         )
-        index = cls(Path(knowledge_dir), store, model, spec)
+        index = cls(Path(knowledge_dir), store, model, spec, cache_dir=cache_dir)
         try:
             index.refresh(progress)
         except KnowledgeFileError as exc:
@@ -118,7 +126,7 @@ class KnowledgeIndex:
         if not chunks:
             return False
         glossary = glossary_from_chunks(chunks)
-        self._snapshot = _Snapshot.build(tuple(notes), glossary, tuple(chunks), ())
+        self._snapshot = _Snapshot.build(tuple(notes), glossary, tuple(chunks), (), self.cache_dir)
         self.last_report = IndexReport(0, len(chunks), 0, 0, 0, 0.0, self.embedder)
         return True
 
@@ -159,7 +167,9 @@ class KnowledgeIndex:
             return report
 
     def _build(self, base: KnowledgeBase) -> _Snapshot:
-        return _Snapshot.build(base.notes, base.glossary, base.chunks, base.fingerprint)
+        return _Snapshot.build(
+            base.notes, base.glossary, base.chunks, base.fingerprint, self.cache_dir
+        )
 
     def _report(
         self, files: int, chunks: int, counts: tuple[int, int, int], started: float

@@ -52,10 +52,15 @@ class LexicalSearcher:
         analyzer: FrenchAnalyzer,
         chunks: Sequence[Chunk],
         params: LexicalParams = LexicalParams(),
+        documents: Sequence[list[str]] | None = None,
     ) -> None:
+        """``documents``: the chunks already analysed (``retrieval.lexical_cache``), if known."""
         self.analyzer = analyzer
         self.params = params
-        self.bm25 = BM25([self._document(c) for c in chunks], k1=params.k1, b=params.b)
+        self.documents = (
+            list(documents) if documents is not None else [self._document(c) for c in chunks]
+        )
+        self.bm25 = BM25(self.documents, k1=params.k1, b=params.b)
         self._typos = _TypoIndex(self.bm25.vocabulary)
 
     def _document(self, chunk: Chunk) -> list[str]:

@@ -22,6 +22,7 @@ class Citation:
     checked: date
     status: str
     confidence: str
+    evidence: date | None = None  # date of the note's newest evidence (None: not stated)
 
     @property
     def uncertain(self) -> bool:
@@ -64,7 +65,12 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class SourceNote:
-    """The front matter of one ``knowledge/sources/*.md`` file."""
+    """The front matter of one ``knowledge/sources/*.md`` file.
+
+    ``checked`` is when the project last reviewed the note; ``evidence`` is the date of the
+    newest evidence the note rests on (its sources' dates). Users are shown ``evidence``: a
+    review in November does not make sources from April say anything newer than April.
+    """
 
     id: str
     title: str
@@ -77,6 +83,7 @@ class SourceNote:
     status: str
     confidence: str
     path: Path
+    evidence: date | None = None
 
     def citation(self, section: str) -> Citation:
         return Citation(
@@ -89,6 +96,7 @@ class SourceNote:
             checked=self.checked,
             status=self.status,
             confidence=self.confidence,
+            evidence=self.evidence,
         )
 
 

@@ -5,7 +5,8 @@ fields), « retour », « modifier <champ> », « aperçu », « générer [odt|
 lists (objectifs, calendrier, budget…) item by item until « terminé »; an answers file
 (YAML/JSON) may be sent at any time. Every accepted answer is saved at once as a ``Draft``
 (``state`` only keeps the draft id and the navigation), so a restart mid-dialogue loses nothing.
-New drafts are prefilled from the user's eligibility profile and their other document's draft.
+A new draft starts clean: only the user's eligibility profile prefills it, and the first message
+says what was taken from it.
 """
 
 from __future__ import annotations
@@ -184,31 +185,9 @@ class DraftingFlow(Flow):
             shown.append(f"{spec_field.label} : {texts.shown_value(spec_field, value)}")
         return shown
 
-    def _from_other_draft(self, ctx: FlowContext, answers: Answers) -> str | None:
-        """Shared fields (établissement, signataire…) from the user's latest other document."""
-        other = next(
-            (d for d in ctx.store.list_drafts(ctx.session.user_id) if d.doc_type != self.doc_type),
-            None,
-        )
-        if other is None:
-            return None
-        copied = False
-        skipped_there = meta(copy.deepcopy(other.answers))["skipped"]
-        for spec_field in self.spec.fields:
-            if spec_field.type == "list" or not spec_field.ask:
-                continue
-            value = get_path(other.answers, spec_field.key)
-            if not is_missing(value):
-                set_path(answers, spec_field.key, copy.deepcopy(value))
-                copied = True
-            elif spec_field.key in skipped_there and not spec_field.required:
-                meta(answers)["skipped"].append(spec_field.key)  # passed there: not asked again
-        return f"brouillon « {other.title} »" if copied else None
-
     def _new(self, ctx: FlowContext, state: dict[str, Any]) -> FlowStep:
         answers: Answers = {META: {}}
-        prefilled = self._prefill(ctx.session.profile, answers)
-        imported = self._from_other_draft(ctx, answers)
+        prefilled = self._prefill(ctx.session.profile, answers)  # nothing from other drafts
         now = now_iso()
         draft = Draft(
             new_id(),
@@ -222,7 +201,7 @@ class DraftingFlow(Flow):
         ctx.store.save_draft(draft)
         state.clear()
         state.update(draft_id=draft.draft_id, back=[])
-        intro = TextReply(texts.intro(self.spec, prefilled, imported))
+        intro = TextReply(texts.intro(self.spec, prefilled))
         return FlowStep([intro, *self.interview.ask(state, answers)])
 
 

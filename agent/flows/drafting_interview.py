@@ -31,6 +31,7 @@ from agent.flows.drafting_suggest import (
 )
 from agent.flows.drafting_walk import (
     Question,
+    condition_met,
     looks_like_question,
     meta,
     next_question,
@@ -141,7 +142,9 @@ class Interview:
             titles = self.drafter.source_titles
             text = texts.offer_text(question.field, dispositif or "", objectives, titles)
             return [ChoiceReply(text, _OFFER_OPTIONS)]
-        asked = [f for f in self.spec.fields_for(dispositif) if f.ask]
+        asked = [
+            f for f in self.spec.fields_for(dispositif) if f.ask and condition_met(f, answers)
+        ]
         anchor = question.parent or question.field
         position = f"[{asked.index(anchor) + 1}/{len(asked)}] " if anchor in asked else ""
         commitments = self.drafter.knowledge.commitments.for_dispositif(dispositif)

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from agent.flows.drafting_walk import Question, filled_count
-from agent.messages import day_of
+from agent.flows.drafting_walk import Question, condition_met, filled_count
+from care_common.french_dates import date_in_words, iso_in_words
 from drafting import (
     Answers,
     Commitment,
@@ -19,7 +19,6 @@ from drafting import (
     get_path,
     is_missing,
 )
-from eligibility.values import fr_date
 
 COMMANDS = (
     "À tout moment : « passer » (champ facultatif), « retour » (annule la dernière réponse), "
@@ -36,7 +35,7 @@ def shown_value(spec_field: FieldSpec, value: Any) -> str:
             day = value if isinstance(value, date) else date.fromisoformat(value)
         except ValueError:
             return display_value(spec_field, value)
-        return fr_date(day)
+        return date_in_words(day)
     return display_value(spec_field, value)
 
 
@@ -64,7 +63,7 @@ def undone(label: str, value: Any, spec_field: FieldSpec) -> str:
     )
 
 
-def intro(spec: DocumentSpec, prefilled: Sequence[str], imported_from: str | None) -> str:
+def intro(spec: DocumentSpec, prefilled: Sequence[str]) -> str:
     lines = [
         f"Préparons votre {spec.title.lower()} : un brouillon éditable, car aucun modèle officiel "
         "CaRE n'existe. Je pose une question à la fois et chaque réponse est enregistrée "
@@ -73,14 +72,13 @@ def intro(spec: DocumentSpec, prefilled: Sequence[str], imported_from: str | Non
         "Vous pouvez aussi m'envoyer un fichier de réponses YAML ou JSON : tapez « modèle » pour "
         "en recevoir un à compléter.",
     ]
-    if imported_from:
-        lines.append(f"J'ai repris les rubriques communes de votre {imported_from}.")
     if prefilled:
         lines.append(
-            "Repris de votre profil d'éligibilité : "
-            + " ; ".join(prefilled)
-            + " (« modifier <champ> » pour corriger)."
+            "Nouveau brouillon : seules des réponses de votre profil d'éligibilité sont reprises "
+            "— " + " ; ".join(prefilled) + " (« modifier <champ> » pour corriger)."
         )
+    else:
+        lines.append("Nouveau brouillon vierge : rien n'est repris de vos autres brouillons.")
     return "\n\n".join(lines)
 
 
@@ -151,6 +149,8 @@ def summary(spec: DocumentSpec, answers: Answers, skipped: Sequence[str]) -> str
     done, total = filled_count(spec, answers)
     lines = [f"Aperçu — {spec.title} : {done}/{total} champs obligatoires renseignés."]
     for spec_field in spec.fields_for(dispositif):
+        if not condition_met(spec_field, answers):
+            continue
         value = get_path(answers, spec_field.key)
         if spec_field.type == "list":
             count = len(value) if isinstance(value, list) else 0
@@ -278,8 +278,9 @@ def resumed(title: str) -> str:
 
 
 def resume_offer(title: str, updated: str) -> str:
+    """``updated``: the draft's ISO timestamp, said in words (« modifié le 3 décembre 2026 »)."""
     return (
-        f"Vous avez un brouillon en cours : « {title} » (modifié le {day_of(updated)}). "
+        f"Vous avez un brouillon en cours : « {title} » (modifié le {iso_in_words(updated)}). "
         "Le reprendre ?"
     )
 

@@ -56,6 +56,11 @@ def _item_question(
     return None
 
 
+def condition_met(spec_field: FieldSpec, answers: Answers) -> bool:
+    """False for a field asked only when another is filled (``ask_if``) and that one is not."""
+    return not spec_field.ask_if or not is_missing(get_path(answers, spec_field.ask_if))
+
+
 def next_question(
     spec: DocumentSpec, answers: Answers, has_official: bool, only: str | None = None
 ) -> Question | None:
@@ -64,6 +69,8 @@ def next_question(
     dispositif = answers.get("dispositif") if isinstance(answers.get("dispositif"), str) else None
     for spec_field in spec.fields_for(dispositif):
         if not spec_field.ask or (only is not None and spec_field.key != only):
+            continue
+        if not condition_met(spec_field, answers):
             continue
         if spec_field.type != "list":
             if (

@@ -8,19 +8,40 @@ no special support for switching flows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, ClassVar
 
-from agent.flows.base import Flow, FlowContext, FlowStep, button_label
+from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep
 from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
 from agent.flows.drafting_suggest import DraftingHelp
 from agent.flows.drafting_walk import filled_count, looks_like_question
-from agent.messages import day_of
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
+from care_common.french_dates import iso_in_words, short_date
 from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, fold, parse_format
 from drafting import public_answers as public
 
 MAX_LISTED = 10
+MAX_LABEL = BUTTON_LIMIT  # characters of a draft's button (document type + title + date)
+_KINDS = {"fiche_projet": "Fiche", "lettre_engagement": "Lettre"}
+
+
+def button_label(draft: Draft, today: date) -> str:
+    """« Fiche · Sécurisation des sau… · 3 déc. »: document type, title, French date (the year
+    only when it is not the current one), within ``MAX_LABEL`` characters."""
+    kind = _KINDS.get(draft.doc_type, draft.doc_type)
+    try:
+        when = date.fromisoformat(draft.updated[:10])
+    except ValueError:
+        when = today
+    day = short_date(when)
+    if when.year == today.year:
+        day = day.rsplit(" ", 1)[0]
+    room = MAX_LABEL - len(kind) - len(day) - 6
+    title = draft.title if len(draft.title) <= room else draft.title[: room - 1].rstrip() + "…"
+    return f"{kind} · {title} · {day}"
+
+
 NO_DRAFTS = (
     "Vous n'avez aucun brouillon de dossier. Tapez /fiche_projet ou /lettre_engagement pour en "
     "commencer un."
@@ -102,7 +123,7 @@ class DraftsMenuFlow(Flow):
         spec = self.drafter.spec(draft.doc_type)
         done, total = filled_count(spec, draft.answers)
         return (
-            f"{spec.title} — « {draft.title} » (modifié le {day_of(draft.updated)}, "
+            f"{spec.title} — « {draft.title} » (modifié le {iso_in_words(draft.updated)}, "
             f"{done}/{total} champs obligatoires)"
         )
 
@@ -118,10 +139,7 @@ class DraftsMenuFlow(Flow):
         lines += [f"{n}. {self._describe(d)}" for n, d in enumerate(shown, start=1)]
         if len(drafts) > MAX_LISTED:
             lines.append(f"({len(drafts) - MAX_LISTED} brouillon(s) plus ancien(s) non affichés.)")
-        options = tuple(
-            Option(button_label(f"{n}. {d.title}"), f"md:pick:{d.draft_id}")
-            for n, d in enumerate(shown, start=1)
-        )
+        options = tuple(Option(button_label(d, ctx.today), f"md:pick:{d.draft_id}") for d in shown)
         return FlowStep([ChoiceReply("\n".join(lines), options)])
 
     def _draft_menu(self, draft: Draft) -> list[Reply]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, ClassVar
 
+from agent.evidence_dates import sources_state_line
 from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep, button_label
 from agent.flows.base import question_token as make_token
 from agent.turns import ChoiceReply, Option, Reply, SourceRef, TextReply, Turn
@@ -96,6 +97,7 @@ def source_info_from_notes(notes: Iterable[SourceNote]) -> SourceInfo:
             checked=note.checked.isoformat(),
             published=note.published.isoformat() if note.published else None,
             uncertain=note.status == "a_confirmer",
+            evidence=note.evidence.isoformat() if note.evidence else None,
         )
 
     return info
@@ -282,6 +284,8 @@ class EligibilityFlow(Flow):
 
         title, _, rest = verdict_text(verdict, cite).partition("\n")
         text = f"**{_literal(title)}**\n{_literal(rest)}"
+        if refs:
+            text += f"\n{sources_state_line(refs)}"
         return TextReply(text, sources=tuple(refs), kind="info", styled=True)
 
     def _scope(self, argument: str) -> tuple[list[str] | None, list[str]]:

@@ -6,50 +6,137 @@ knowledge-base error (e.g. a malformed knowledge file, a missing embedding model
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+from typing import Any
 
-import click
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from care_errors import CareError
 
-# typer >= 0.26 vendors its own copy of click: catch both families of exceptions.
+# typer >= 0.26 vendors its own copy of click: its exception classes are the ones raised.
 _TYPER_CLICK = typer.BadParameter.__mro__[2]  # typer's ClickException
-_CLICK_EXCEPTIONS: tuple[type[Exception], ...] = (click.exceptions.ClickException, _TYPER_CLICK)
-_EXIT_EXCEPTIONS: tuple[type[BaseException], ...] = (click.exceptions.Exit, typer.Exit)
-_ABORT_EXCEPTIONS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
+_CLICK_EXCEPTIONS: tuple[type[Exception], ...] = (_TYPER_CLICK,)
+_EXIT_EXCEPTIONS: tuple[type[BaseException], ...] = (typer.Exit,)
+_ABORT_EXCEPTIONS: tuple[type[BaseException], ...] = (typer.Abort,)
 
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
 
+# Every command, in the order of ``care-bot --help``: the module of ``bot.cli`` that registers it
+# and the first paragraph of its help (line breaks included: --help shows them). A command's
+# module is imported only when that command runs (or shows its own help), so ``care-bot --help``
+# imports neither the assistant nor LangChain. tests/cli/test_cli_registry.py checks this table
+# against the modules.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("ask", "Répond à une question à partir des sources (avec citations datées)."),
+    "chat": ("chat", "Conversation dans le terminal (questions, /eligibilite, /fiche_projet…)."),
+    "sources": (
+        "maintenance",
+        "Liste les sources de la base de connaissances (nature, dates, statut, fiabilité).",
+    ),
+    "index": (
+        "maintenance",
+        "Construit ou met à jour l'index (incrémental : seuls les fichiers modifiés sont "
+        "traités).",
+    ),
+    "eval": (
+        "maintenance",
+        "Évalue la recherche (hit@k, MRR, refus, latence) et les réponses (exactitude, énoncés\n"
+        "interdits, refus corrects, refus à tort, par étiquette), face au BM25 simple.",
+    ),
+    "eligibility": (
+        "eligibility",
+        "Éligibilité aux financements CaRE (D1, D1 bis, D2, HospiConnect, exercices de crise).",
+    ),
+    "telegram": ("telegram", "Lance le bot Telegram (long polling, ou --webhook avec /health)."),
+    "doctor": (
+        "llm",
+        "Vérifie le modèle de langue configuré (CARE_LLM_*) : répond-il, lequel, en quel temps.",
+    ),
+    "backup": (
+        "operations",
+        "Sauvegarde les conversations, brouillons, utilisateurs et avis (base en service ou non).",
+    ),
+    "restore": (
+        "operations",
+        "Remplace TOUT le contenu du stockage par une sauvegarde (SQLite ou JSON).",
+    ),
+    "export-feedback": (
+        "operations",
+        "Exporte les questions, réponses et avis 👍/👎 pour enrichir le jeu d'évaluation.",
+    ),
+    "erase-user": (
+        "operations",
+        "Efface les données d'un utilisateur (conversations, brouillons, avis, nom affiché), "
+        "comme\n/supprimer_mes_donnees ; la décision d'accès le concernant est conservée.",
+    ),
+    "draft": (
+        "draft",
+        "Brouillons de dossier CaRE (fiche projet, lettre d'engagement) depuis un fichier de "
+        "réponses YAML ou JSON.",
+    ),
+    "llm": ("llm", "Mode LLM (modèle de langue facultatif)."),
+}
+
+
+def load_commands(module_name: str) -> TyperGroup:
+    """The commands one module of ``bot.cli`` registers (the module is imported here)."""
+    module = importlib.import_module(f"bot.cli.{module_name}")
+    commands = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    module.register(commands)
+    return typer.main.get_group(commands)
+
+
+_LOADED: dict[str, TyperGroup] = {}  # module name → the commands it registered
+
+
+class LazyCommands(TyperGroup):
+    """The ``care-bot`` group: imports a command's module on first use.
+
+    Listing the commands (``care-bot --help``) only needs their names and summaries, so help is
+    rendered from ``COMMANDS`` with placeholder commands that are never run. (Contexts are typed
+    ``Any``: typer's click is vendored in recent versions and public in older ones.)
+    """
+
+    _summaries_only = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, summary = entry
+        if self._summaries_only:
+            return TyperCommand(name=cmd_name, help=summary)
+        if module_name not in _LOADED:
+            _LOADED[module_name] = load_commands(module_name)
+        command = _LOADED[module_name].commands[cmd_name]
+        assert isinstance(command, TyperCommand | TyperGroup)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._summaries_only = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._summaries_only = False
+
+
 app = typer.Typer(
     name="care-bot",
+    cls=LazyCommands,
     help="Assistant CaRE : réponses sourcées sur CaRE et la PGSSI-S, éligibilité, dossiers.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _register_all() -> None:
-    from bot.cli import ask, chat, maintenance
-
-    for module in (ask, chat, maintenance):
-        module.register(app)
-    for name in ("eligibility", "draft", "telegram", "llm", "operations"):
-        try:
-            module = __import__(f"bot.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"bot.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register_all()
 
 
 def _exit_code(exc: CareError) -> int:
@@ -72,7 +159,7 @@ def _exit_code(exc: CareError) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: maps every failure to a French message and an exit code, never a traceback."""
-    command = typer.main.get_command(app)
+    command = typer.main.get_group(app)
     try:
         result = command.main(args=argv, prog_name="care-bot", standalone_mode=False)
     except _ABORT_EXCEPTIONS:

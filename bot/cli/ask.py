@@ -13,6 +13,8 @@ from agent.answering import Answer, checked_line
 from agent.input_text import clean_text
 from bot.cli.common import console, index_progress, services, setup
 
+PATIENT_DATA_MASK = "[question masquée : données de patient]"
+
 
 def answer_json(answer: Answer) -> dict[str, Any]:
     return {
@@ -31,6 +33,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "url": p.citation.url,
                 "published": p.citation.published.isoformat() if p.citation.published else None,
                 "checked": p.citation.checked.isoformat(),
+                "evidence": p.citation.evidence.isoformat() if p.citation.evidence else None,
                 "status": p.citation.status,
                 "confidence": p.citation.confidence,
                 "score": round(p.score, 4),
@@ -96,7 +99,7 @@ def ask(
         raise typer.BadParameter("donnez soit une QUESTION, soit --file FICHIER.")
     settings = setup(verbose)
     questions = _read_questions(file) if file is not None else [(1, question)]
-    svc = services(settings, index_progress)
+    svc = services(settings, index_progress, with_flows=False)  # questions only
     assistant = svc.assistant
     invalid = False
     for number, text in questions:
@@ -110,6 +113,8 @@ def ask(
         problem = assistant.validate_question(cleaned)
         if problem is not None:
             invalid = invalid or file is None
+            if assistant.screen(cleaned) is not None:  # patient data: never echoed
+                cleaned = PATIENT_DATA_MASK
             _emit(refusal_json(cleaned, problem, as_of), as_json or file is not None, problem)
             continue
         answer = assistant.ask(cleaned)

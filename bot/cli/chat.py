@@ -10,11 +10,30 @@ from typing import Annotated
 import typer
 
 from agent.turns import Attachment, ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
-from bot.cli.common import console, index_progress, services, setup
+from bot.cli.common import console, err_console, index_progress, services, setup
+from bot.cli.output_files import OutputError, write_new_version
 
 PROMPT = "vous> "
 
 Choice = tuple[Option, str | None]  # an option and the token of the question it answers
+
+
+def save_document(reply: DocumentReply, out_dir: Path) -> None:
+    """Save a document in ``out_dir``, never over an existing file (``…-v2.docx`` instead)."""
+    try:
+        target = write_new_version(out_dir, reply.filename, reply.content)
+    except OutputError as exc:
+        err_console.print(f"Document non enregistré : {exc.user_message}", markup=False)
+        return
+    console.print(f"Document enregistré : {target}", markup=False)
+    if target.name != reply.filename:
+        console.print(
+            f"({reply.filename} existait déjà : je l'ai laissé intact et j'ai créé une nouvelle "
+            "version.)",
+            markup=False,
+        )
+    if reply.caption:
+        console.print(reply.caption, markup=False)
 
 
 def _print_options(options: tuple[Option, ...]) -> None:
@@ -36,12 +55,7 @@ def render(replies: list[Reply], out_dir: Path) -> list[Choice]:
             _print_options(reply.options)
             options = [(option, reply.token) for option in reply.options]
         elif isinstance(reply, DocumentReply):
-            out_dir.mkdir(parents=True, exist_ok=True)
-            target = out_dir / reply.filename
-            target.write_bytes(reply.content)
-            console.print(f"Document enregistré : {target}", markup=False)
-            if reply.caption:
-                console.print(reply.caption, markup=False)
+            save_document(reply, out_dir)
         console.print()
     return options
 

@@ -28,10 +28,12 @@ def setup(verbose: bool = False) -> Settings:
     return settings
 
 
-def services(settings: Settings, progress: Progress | None = None) -> Services:
+def services(
+    settings: Settings, progress: Progress | None = None, *, with_flows: bool = True
+) -> Services:
     from bot.container import build_services
 
-    return build_services(settings, progress)
+    return build_services(settings, progress, with_flows=with_flows)
 
 
 def index_progress(stage: str, done: int, total: int) -> None:

@@ -1,8 +1,10 @@
 """``care-bot draft``: fiche projet and lettre d'engagement from an answers file (YAML or JSON).
 
 Exit codes: 0 document written · 2 answers file unreadable, invalid values, missing required
-fields (without ``--allow-incomplete``) or bad output path — the French list of problems is
-printed and no file is written · 3 dossier specifications invalid · 1 internal error.
+fields (without ``--allow-incomplete``), patient data in the file, or an output path refused
+(see ``bot.cli.output_files``: an existing file is replaced only with ``--force``) — the French
+list of problems is printed and no file is written · 3 dossier specifications invalid · 1
+internal error.
 
 Missing ≠ invalid: ``--allow-incomplete`` renders a draft whose first page lists the missing
 fields, but a wrong value (FINESS key, negative amount, unordered milestones…) is always refused.
@@ -10,25 +12,26 @@ fields, but a wrong value (FINESS key, negative amount, unordered milestones…)
 
 from __future__ import annotations
 
-import os
-import tempfile
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import yaml
 
+from agent.patient_data import find_in_answers
 from bot.cli.common import console, err_console, setup
+from bot.cli.output_files import choose_format, resolve_target, write_document
 from care_errors import CareError
 from drafting import (
+    Answers,
     AnswersFileError,
     AnswersRejected,
     DossierDrafter,
-    Format,
     describe_problems,
     load_answers,
     load_dossier_knowledge,
-    parse_format,
     source_ids,
 )
 
@@ -39,56 +42,45 @@ draft_app = typer.Typer(
 )
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    allow_incomplete: bool
+    force: bool
+    verbose: bool
+
+
 class DraftUsageError(CareError):
     """Bad command-line input for ``care-bot draft``: exit code 2, French message."""
 
     exit_code = 2
 
 
-def source_titles(knowledge_dir: Path, ids: set[str]) -> dict[str, str]:
-    """Titles of the cited source notes, read from their front matter (missing ones skipped)."""
-    titles: dict[str, str] = {}
+def source_fields(knowledge_dir: Path, ids: set[str], key: str) -> dict[str, str]:
+    """One front-matter field (``title``, ``url``) of the cited source notes (missing skipped)."""
+    values: dict[str, str] = {}
     for source_id in sorted(ids):
         path = knowledge_dir / "sources" / f"{source_id}.md"
         try:
             meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
-            titles[source_id] = str(meta["title"])
+            values[source_id] = str(meta[key])
         except (OSError, IndexError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
             continue
-    return titles
+    return values
+
+
+def source_titles(knowledge_dir: Path, ids: set[str]) -> dict[str, str]:
+    return source_fields(knowledge_dir, ids, "title")
 
 
 def make_drafter(knowledge_dir: Path) -> DossierDrafter:
-    """The drafter over ``knowledge_dir/dossier``, citing source titles from ``sources/``."""
+    """The drafter over ``knowledge_dir/dossier``, citing source titles and addresses."""
     knowledge = load_dossier_knowledge(knowledge_dir / "dossier")
+    ids = source_ids(knowledge)
     return DossierDrafter(
-        knowledge, source_titles=source_titles(knowledge_dir, source_ids(knowledge))
+        knowledge,
+        source_titles=source_titles(knowledge_dir, ids),
+        source_urls=source_fields(knowledge_dir, ids, "url"),
     )
-
-
-def _format(requested: str | None, output: Path | None) -> Format:
-    if requested is not None:
-        fmt = parse_format(requested)
-        if fmt is None:
-            raise DraftUsageError(
-                f"bad --format {requested!r}",
-                user_message=f"--format « {requested} » inconnu : choisissez docx, odt ou md.",
-            )
-        suffix_format = (
-            parse_format(output.suffix) if output is not None and output.suffix else None
-        )
-        if suffix_format is not None and suffix_format != fmt:
-            raise DraftUsageError(
-                "format and extension disagree",
-                user_message=(
-                    f"--format {fmt} ne correspond pas à l'extension de {output} : "
-                    "changez l'un ou l'autre."
-                ),
-            )
-        return fmt
-    if output is not None and output.suffix:
-        return parse_format(output.suffix) or "docx"
-    return "docx"
 
 
 def _read(path: Path) -> bytes:
@@ -102,45 +94,33 @@ def _read(path: Path) -> bytes:
         ) from exc
 
 
-def _target(output: Path | None, filename: str) -> Path:
-    if output is None:
-        return Path.cwd() / filename
-    if output.is_dir():
-        return output / filename
-    if not output.parent.is_dir():
+def _refuse_patient_data(answers: Answers, name: str) -> None:
+    """An answers file must not carry patient data: refuse it, naming the fields only."""
+    paths = find_in_answers(answers, date.today())
+    if paths:
         raise DraftUsageError(
-            f"no directory {output.parent}",
-            user_message=f"Le dossier {output.parent} n'existe pas : créez-le ou changez -o.",
+            f"patient data in {len(paths)} field(s)",
+            user_message=(
+                f"{name} semble contenir des données de patient (rubriques : "
+                f"{', '.join(paths[:10])}). Aucun document n'a été produit : retirez l'identité "
+                "et les informations de santé des patients, puis relancez la commande."
+            ),
         )
-    return output
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    """Write through a temporary file in the same directory, so no partial file is left."""
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".care-draft-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        Path(temporary).replace(target)
-    except OSError as exc:
-        raise DraftUsageError(
-            f"cannot write {target}: {exc}",
-            user_message=f"Impossible d'écrire {target} : {exc.strerror or exc}.",
-        ) from exc
 
 
 def run(
     doc_type: str,
     answers_path: Path,
     requested_format: str | None,
-    output: Path | None,
-    allow_incomplete: bool,
-    verbose: bool,
+    output: str | None,
+    options: RunOptions,
 ) -> None:
-    settings = setup(verbose)
-    fmt = _format(requested_format, output)
+    settings = setup(options.verbose)
+    fmt = choose_format(output, requested_format)
     answers = load_answers(_read(answers_path), answers_path.name)
+    _refuse_patient_data(answers, answers_path.name)
     drafter = make_drafter(settings.care_knowledge_dir)
+    allow_incomplete = options.allow_incomplete
     try:
         document = drafter.render(doc_type, answers, fmt, allow_incomplete=allow_incomplete)
     except AnswersRejected as exc:
@@ -150,8 +130,8 @@ def run(
                 "compléter en première page, ajoutez --allow-incomplete."
             )
         raise  # bot.cli.main prints the French message and exits with code 2
-    target = _target(output, document.filename)
-    _write_atomically(target, document.content)
+    target = resolve_target(output, document.filename, fmt)
+    write_document(target, document.content, force=options.force)
     report = document.report
     if report.warnings:
         err_console.print("Avertissements :\n" + describe_problems(report.warnings), markup=False)
@@ -170,13 +150,20 @@ _ANSWERS = typer.Option(
     help="Fichier de réponses YAML ou JSON (voir examples/).",
     show_default=False,
 )
-_FORMAT = typer.Option("--format", "-f", help="docx (défaut), odt ou md.", show_default=False)
+_FORMAT = typer.Option(
+    "--format",
+    "-f",
+    help="docx (défaut), odt ou md ; sinon tiré de l'extension de -o.",
+    show_default=False,
+)
 _OUTPUT = typer.Option(
     "--output",
     "-o",
-    help="Fichier ou dossier de sortie (défaut : nom tiré du titre).",
+    help="Fichier de sortie (.docx, .odt ou .md), ou dossier (terminé par /) où l'écrire sous "
+    "son nom par défaut, tiré du titre.",
     show_default=False,
 )
+_FORCE = typer.Option("--force", help="Remplace un fichier existant (jamais par défaut).")
 _INCOMPLETE = typer.Option(
     "--allow-incomplete",
     help="Produit le brouillon même si des champs obligatoires manquent (liste en 1re page).",
@@ -187,24 +174,26 @@ _INCOMPLETE = typer.Option(
 def fiche_projet(
     answers: Annotated[Path, _ANSWERS],
     fmt: Annotated[str | None, _FORMAT] = None,
-    output: Annotated[Path | None, _OUTPUT] = None,
+    output: Annotated[str | None, _OUTPUT] = None,
     allow_incomplete: Annotated[bool, _INCOMPLETE] = False,
+    force: Annotated[bool, _FORCE] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Fiche projet (brouillon, modèle non officiel) en DOCX, ODT ou Markdown."""
-    run("fiche_projet", answers, fmt, output, allow_incomplete, verbose)
+    run("fiche_projet", answers, fmt, output, RunOptions(allow_incomplete, force, verbose))
 
 
 @draft_app.command("lettre-engagement")
 def lettre_engagement(
     answers: Annotated[Path, _ANSWERS],
     fmt: Annotated[str | None, _FORMAT] = None,
-    output: Annotated[Path | None, _OUTPUT] = None,
+    output: Annotated[str | None, _OUTPUT] = None,
     allow_incomplete: Annotated[bool, _INCOMPLETE] = False,
+    force: Annotated[bool, _FORCE] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Lettre d'engagement (brouillon, modèle non officiel) en DOCX, ODT ou Markdown."""
-    run("lettre_engagement", answers, fmt, output, allow_incomplete, verbose)
+    run("lettre_engagement", answers, fmt, output, RunOptions(allow_incomplete, force, verbose))
 
 
 def register(app: typer.Typer) -> None:

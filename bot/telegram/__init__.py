@@ -2,7 +2,7 @@
 
 One module per concern: ``app`` (factory), ``conversation`` and ``admin`` (handlers), ``gate`` and
 ``access`` (rate limit, allowlist), ``rendering`` and ``delivery`` (replies → messages, retries),
-``patient_data``, ``ordering`` (per-user order), ``group_chats``, ``errors`` (the one error
+``ordering`` (per-user order), ``group_chats``, ``errors`` (the one error
 handler), ``webhook`` and ``runner``.
 """
 

@@ -25,7 +25,6 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from agent.erasure import DENIED, erase_user
-from agent.messages import day_of
 from bot.telegram import texts
 from bot.telegram.access import (
     ALLOWED,
@@ -39,6 +38,7 @@ from bot.telegram.access import (
 from bot.telegram.delivery import answer_query, say
 from bot.telegram.gate import REQUEST_ACCESS, Gate, notify
 from bot.telegram.rendering import escape
+from care_common.french_dates import iso_in_words
 from care_errors import CareError
 
 logger = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ class Admin:
             admin = " · administrateur" if number in self.rt.access.admins else ""
             name = f" « {record.display_name} »" if record.display_name else ""
             status = STATUS_FR.get(record.status, record.status)
-            since = day_of(record.updated)
+            since = iso_in_words(record.updated)
             lines.append(f"• {number}{name} — {status}{admin} (depuis le {since})")
         await self._say(update, context, "\n".join(lines))
 

@@ -14,14 +14,14 @@ A button press refused as stale gets a toast and changes nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -38,7 +38,6 @@ from bot.telegram.delivery import answer_query, chat_action, deliver, retire_but
 from bot.telegram.erasure import Erasure
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
-from bot.telegram.patient_data import looks_like_patient_data
 from bot.telegram.rendering import (
     Callback,
     Outgoing,
@@ -76,7 +75,7 @@ def pressed_label(message: MaybeInaccessibleMessage | None, data: str) -> str | 
     return next((b.text for b in buttons if b.callback_data == data), None)
 
 
-@dataclass
+@dataclasses.dataclass
 class Sent:
     """What a turn sent: the message now showing the pending question's buttons, if any."""
 
@@ -127,8 +126,6 @@ class Conversation:
             return
         if not private and not await self._group_allows(update, context, user.id, text):
             return
-        if await self._patient_data(update, context, text):
-            return
         turn = Turn(assistant_user_id(user.id), text=text, update_id=update.update_id)
         await self.turn(
             update, context, turn, self._log_name(command), resume=private and command == "/start"
@@ -152,14 +149,25 @@ class Conversation:
         return True
 
     async def _patient_data(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
-    ) -> bool:
-        if not looks_like_patient_data(text):
-            return False
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]
+    ) -> list[Reply]:
+        """The core refused a turn carrying patient data: count it, try to delete the user's
+        message, and say honestly what happened to it."""
         self.rt.metrics.patient_data_warnings += 1
-        logger.warning("update %s: possible patient data, message dropped", update.update_id)
-        await notify(update, context, texts.PATIENT_DATA_WARNING)
-        return True
+        message, chat = update.effective_message, update.effective_chat
+        deleted = False
+        if message is not None and chat is not None:
+            try:
+                deleted = bool(await context.bot.delete_message(chat.id, message.message_id))
+            except TelegramError as exc:
+                logger.info("update %s: message not deleted (%s)", update.update_id, exc.message)
+        note = texts.PATIENT_MESSAGE_DELETED if deleted else texts.PATIENT_MESSAGE_NOT_DELETED
+        return [
+            dataclasses.replace(r, text=f"{r.text}\n\n{note}")
+            if isinstance(r, TextReply) and r.kind == "privacy"
+            else r
+            for r in replies
+        ]
 
     # -- buttons ------------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -258,14 +266,16 @@ class Conversation:
         if len(content) > limit:
             await notify(update, context, answers_file_rejected(limit))
             return
-        scanned = content.decode("utf-8", errors="replace") + "\n" + (message.caption or "")
-        if await self._patient_data(update, context, scanned):
-            return
-        turn = Turn(
-            assistant_user_id(user.id),
-            attachment=Attachment(name, content),
-            update_id=update.update_id,
-        )
+        caption = message.caption or ""
+        if caption and self.rt.assistant.screen(caption) is not None:
+            # Refused by the core, which screens the turn before loading the session.
+            turn = Turn(assistant_user_id(user.id), text=caption, update_id=update.update_id)
+        else:
+            turn = Turn(
+                assistant_user_id(user.id),
+                attachment=Attachment(name, content),
+                update_id=update.update_id,
+            )
         await self.turn(update, context, turn, kind="document")
 
     async def other_input(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -304,10 +314,17 @@ class Conversation:
         if query is not None and await self._refused_press(update, replies):
             await self._delivered(turn, Sent(), private=False)
             return
+        flagged = any(isinstance(r, TextReply) and r.kind == "privacy" for r in replies)
+        if flagged:
+            kind = "possible patient data, not processed"  # never the command word
+            replies = await self._patient_data(update, context, replies)
+            # The core saved nothing for this turn, not even its update id: the delivery
+            # record only learns which message now shows the pending question's buttons.
+            turn = dataclasses.replace(turn, update_id=None)
         if query is not None:
             await answer_query(query)
             action = turn.action or ""
-            if turn.text and not action.startswith(("sys:src:", "sys:more:")):
+            if turn.text and not flagged and not action.startswith(("sys:src:", "sys:more:")):
                 await self._mark_choice(query.message, turn.text)
         items = render(replies, private=private)
         sent = await self._send(context, chat.id, items)

@@ -42,7 +42,7 @@ _MARKERS = re.compile(r"(?:\s?\[\d{1,2}\])+")
 _SOURCE_LINE = re.compile(r"^\[(\d{1,2})\] (.+)$")
 _STRONG = re.compile(r"\*\*(.+?)\*\*")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?…])(\s.*)$")
-_DATING_LINES = ("Informations vérifiées au", "État des sources")
+_DATING_LINES = ("État des sources",)
 
 _SEPARATORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\n\s*\n"), "\n\n"),

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from agent.store import Erased
 
-PATIENT_DATA_WARNING = (
-    "⚠️ Votre message semble contenir des données de patient (numéro de sécurité sociale, ou nom "
-    "et date de naissance). Je ne l'ai ni traité ni enregistré.\n\n"
-    "N'envoyez jamais de données de santé ou d'identité de patients dans cette conversation : "
-    "reformulez votre question sans elles."
+# Added to the core's patient-data warning, after the bot tried to delete the user's message.
+PATIENT_MESSAGE_DELETED = (
+    "J'ai demandé à Telegram de supprimer votre message de notre conversation : vérifiez qu'il "
+    "a disparu de votre écran (sinon, appui long sur le message puis « Supprimer »). Il a "
+    "toutefois transité par les serveurs de Telegram."
+)
+PATIENT_MESSAGE_NOT_DELETED = (
+    "Je n'ai pas pu supprimer votre message moi-même : supprimez-le de la conversation (appui "
+    "long sur le message, puis « Supprimer » pour tous les participants)."
 )
 NON_TEXT_INPUT = (
     "Je ne traite que les messages écrits : posez votre question en toutes lettres ou utilisez "

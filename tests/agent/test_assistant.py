@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,9 +13,10 @@ import pytest
 from agent import messages
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
+from agent.evidence_dates import fr_month_year
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.store import SqliteStore
-from agent.turns import ChoiceReply, Reply, TextReply, Turn
+from agent.turns import Attachment, ChoiceReply, Reply, TextReply, Turn
 from retrieval import KnowledgeIndex, analyze_text
 
 TODAY = date(2026, 11, 28)
@@ -73,7 +75,10 @@ def test_free_question_gets_a_cited_dated_answer(assistant: Assistant) -> None:
     (reply,) = assistant.handle(Turn("u:1", "Quels sont les prérequis du domaine 2 de CaRE ?"))
     assert isinstance(reply, TextReply) and reply.kind == "answer"
     assert "[1]" in reply.text
-    assert "Informations vérifiées au" in reply.text
+    # dated by its evidence (the newest source's month), never by the review date
+    newest = max(date.fromisoformat(s.evidence) for s in reply.sources if s.evidence)
+    assert f"État des sources : {fr_month_year(newest)}." in reply.text
+    assert "vérifiées au" not in reply.text and "vérifiée le" not in reply.text
     assert "Sources :" in reply.text
     assert reply.sources and reply.sources[0].url.startswith("https://")
     assert any(s.source_id == "care-d2-continuite-reprise" for s in reply.sources)
@@ -131,7 +136,8 @@ def test_help_sources_glossary(assistant: Assistant) -> None:
     start = texts(assistant.handle(Turn("u:1", "/start")))
     assert "données de patients" in start
     sources = texts(assistant.handle(Turn("u:1", "/sources")))
-    assert "Instruction" in sources and "vérifiée le" in sources
+    assert "Instruction" in sources and "état : " in sources
+    assert "vérifiée le" not in sources
     glossary = texts(assistant.handle(Turn("u:1", "/glossaire pcra")))
     assert "continuité" in glossary.lower()
     assert "Je ne trouve pas" in texts(assistant.handle(Turn("u:1", "/glossaire zzzz")))
@@ -193,3 +199,58 @@ def test_button_of_a_finished_flow_is_stale(assistant: Assistant) -> None:
     (reply,) = assistant.handle(Turn("u:1", action="flow:whatever"))
     assert isinstance(reply, TextReply) and reply.kind == "stale"
     assert reply.text == messages.STALE_QUESTION
+
+
+def stored_bytes(path: Path) -> bytes:
+    """Every byte the store keeps on disk (the database and its journal files)."""
+    return b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        Turn("u:1", "DUPONT Jean 12/03/1956 : son poste est bloqué"),
+        Turn("u:1", "/echo DUPONT Jean 12/03/1956"),
+        Turn("u:1", attachment=Attachment("r.yaml", b"contexte: DUPONT Jean 12/03/1956")),
+    ],
+    ids=["question", "command", "file"],
+)
+def test_patient_data_is_refused_before_the_session(
+    knowledge_index: KnowledgeIndex, tmp_path: Path, turn: Turn, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "care.sqlite3"
+    assistant = make_assistant(knowledge_index, path)
+    assistant.handle(Turn("u:1", "/echo"))
+    caplog.set_level(logging.DEBUG)
+    warning, pending = assistant.handle(turn)
+    assert isinstance(warning, TextReply) and warning.kind == "privacy"
+    assert "un nom et une date de naissance" in warning.text
+    assert isinstance(pending, TextReply) and pending.text == "Question 1 ?"  # still pending
+    session = assistant.store.load_session("u:1")
+    assert session.flow == "echo" and session.flow_state == {"step": 1} and session.history == []
+    assistant.store.close()
+    assert b"DUPONT" not in stored_bytes(path) and "DUPONT" not in caplog.text
+    assert "possible patient data (birth_date)" in caplog.text
+
+
+def test_a_question_with_patient_data_is_not_a_question(assistant: Assistant) -> None:
+    problem = assistant.validate_question("Mme Durand, 67 ans, hospitalisée en cardiologie")
+    assert problem is not None and "données de patient" in problem
+
+
+def test_a_flagged_turn_saves_no_update_id(
+    knowledge_index: KnowledgeIndex, tmp_path: Path
+) -> None:
+    assistant = make_assistant(knowledge_index, tmp_path / "care.sqlite3")
+    assistant.handle(Turn("u:1", "/echo", update_id=1))
+    before = assistant.store.load_session("u:1")
+    warning, pending = assistant.handle(Turn("u:1", "DUPONT Jean 12/03/1956", update_id=2))
+    assert isinstance(warning, TextReply) and warning.kind == "privacy"
+    assert isinstance(pending, TextReply) and pending.text == "Question 1 ?"
+    after = assistant.store.load_session("u:1")
+    assert after.recent_updates == before.recent_updates == [1]
+    assert after.flow_state == before.flow_state
+    # the same update id, cleaned by the user and sent again, is a new turn (not a replay)
+    (reply,) = assistant.handle(Turn("u:1", "Jean", update_id=2))
+    assert isinstance(reply, TextReply) and reply.text == "Question 2 ?"
+    assistant.store.close()

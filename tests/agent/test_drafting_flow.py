@@ -4,6 +4,7 @@ on a real SQLite store, and end to end through ``Assistant.handle``."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -320,9 +321,9 @@ def test_prefill_from_the_eligibility_profile(store: SqliteStore) -> None:
     chat = Chat(FicheProjetFlow(DRAFTER), store, profile)
     step = chat.start()
     intro = text_of(step.replies)
-    assert "Repris de votre profil d'éligibilité" in intro
+    assert "Nouveau brouillon : seules des réponses de votre profil d'éligibilité" in intro
     assert "FINESS juridique (EJ) : 750712184" in intro
-    assert "Statut juridique : Établissement privé à but non lucratif (ESPIC)" in intro
+    assert "Statut juridique : Établissement privé à but non lucratif (dont ESPIC)" in intro
     assert "FINESS géographiques" not in intro  # an invalid profile value is not taken
     answers = store.list_drafts("tg:42")[0].answers
     assert answers["dispositif"] == "D2"
@@ -333,15 +334,50 @@ def test_prefill_from_the_eligibility_profile(store: SqliteStore) -> None:
     assert question(step).endswith("FINESS géographiques (EG) concernés (facultatif)")
 
 
-def test_lettre_engagement_reuses_the_fiche_and_picks_commitments(store: SqliteStore) -> None:
+def test_the_role_in_the_ght_comes_from_the_profile_or_is_asked_after_the_ght(
+    store: SqliteStore,
+) -> None:
+    chat = Chat(FicheProjetFlow(DRAFTER), store, {"etablissement_support": True})
+    intro = text_of(chat.start().replies)
+    assert "Rôle de l'établissement dans le GHT : Établissement support du GHT" in intro
+    chat = Chat(LettreEngagementFlow(DRAFTER), store)
+    chat.start()
+    step = play(chat, [*LETTER_IDENTITY[:8], "GHT Seine-et-Forêts"])
+    assert "Rôle de l'établissement dans le GHT (facultatif)" in question(step)
+    assert options(step)[:2] == ["dr:opt:support", "dr:opt:partie"]
+
+
+LETTER_IDENTITY = [  # dispositif … téléphone, for a D2 lettre d'engagement without a GHT
+    "dr:opt:D2",
+    "Sauvegardes immuables",
+    "passer",  # destinataire
+    "CH de Montville",
+    "770001238",
+    "passer",
+    "passer",
+    "12 avenue des Tilleuls, 77100 Montville",
+    "passer",  # GHT: the role in the GHT is then not asked
+    "Madame",
+    "Claire Martin",
+    "Directrice générale",
+    "Karim Benali",
+    "RSSI",
+    "karim@ch-montville.fr",
+    "01 64 00 12 34",
+]
+
+
+def test_a_new_lettre_starts_clean_and_picks_commitments(store: SqliteStore) -> None:
     fiche = Chat(FicheProjetFlow(DRAFTER), store)
     fiche.start()
     play(fiche, IDENTITY[:16])
     lettre = Chat(LettreEngagementFlow(DRAFTER), store)
-    step = lettre.start()
-    assert "J'ai repris les rubriques communes de votre brouillon" in text_of(step.replies)
-    assert question(step).endswith("Destinataire (facultatif)")
-    step = play(lettre, ["passer"])
+    step = lettre.start()  # nothing silently taken from the fiche projet
+    assert "Nouveau brouillon vierge : rien n'est repris de vos autres brouillons." in text_of(
+        step.replies
+    )
+    assert question(step) == "[1/20] Dispositif CaRE visé (obligatoire)"
+    step = play(lettre, LETTER_IDENTITY)
     assert question(step).endswith("Engagements retenus (facultatif)")
     listing = text_of(step.replies)
     assert "1. atteindre les objectifs du dispositif retenu" in listing
@@ -365,10 +401,10 @@ def test_an_answers_file_can_be_sent_mid_dialogue(fiche: Chat) -> None:
     content = content.replace('finess_ej: "770001238"', 'finess_ej: "770001239"')
     step = fiche.send_file("reponses.yaml", content.encode())
     note = text_of(step.replies)
-    assert note.startswith("Fichier « reponses.yaml » : 28 champ(s) repris — Titre du projet,")
+    assert note.startswith("Fichier « reponses.yaml » : 29 champ(s) repris — Titre du projet,")
     assert "Ignoré" not in note  # every key of the example is a field
     assert "Écarté car invalide" in note and "FINESS juridique (EJ) : la clé de contrôle" in note
-    assert question(step) == "[4/29] FINESS juridique (EJ) (obligatoire)"  # asked again
+    assert question(step) == "[4/30] FINESS juridique (EJ) (obligatoire)"  # asked again
     step = fiche.say("770001238")
     assert options(step)[0] == "dr:gen:docx"  # everything else came from the file
     step = fiche.send_file("x.yaml", b"\xff")
@@ -438,11 +474,13 @@ def test_starting_again_offers_to_resume(fiche: Chat) -> None:
     play(fiche, ["Projet en cours", "dr:opt:D2"])
     step = fiche.start()
     assert "Vous avez un brouillon en cours : « Projet en cours »" in question(step)
+    assert re.search(r"\(modifié le \d{1,2}(?:er)? [a-zéû]+ \d{4}\)", question(step))
     step = fiche.say("reprendre")
     assert "Reprise du brouillon « Projet en cours »" in text_of(step.replies)
     assert question(step).endswith("Raison sociale de l'établissement (obligatoire)")
     fiche.start()
     step = fiche.press("dr:new")
+    assert "Nouveau brouillon vierge" in text_of(step.replies)  # not « Projet en cours » again
     assert question(step) == "[1/30] Titre du projet (obligatoire)"
     assert len(fiche.ctx.store.list_drafts("tg:42")) == 2
 
@@ -460,8 +498,10 @@ def test_mes_dossiers_resume_export_delete(store: SqliteStore) -> None:
     play(writer, ["Projet menu", "dr:opt:D2", "CH"])
     chat = Chat(menu, store)
     step = chat.start()
-    assert "1. Fiche projet — « Projet menu »" in text_of(step.replies)
+    assert "1. Fiche projet — « Projet menu » (modifié le " in text_of(step.replies)
     assert "3/20 champs obligatoires" in text_of(step.replies)
+    (label,) = [o.label for o in step.replies[-1].options]  # type: ignore[union-attr]
+    assert re.fullmatch(r"Fiche · Projet menu · \d{1,2} [a-zéû.]+", label), label
     step = chat.say("1")
     assert options(step) == [
         "md:resume",

@@ -287,3 +287,21 @@ def test_the_writes_of_a_turn_are_committed_with_its_session(tmp_path: Path) -> 
     assert [type(w).__name__ for w in seen[-1]] == ["SaveDraft"]
     assert store.get_delivery(USER) is not None and store.get_delivery(USER).undelivered == 1  # type: ignore[union-attr]
     store.close()
+
+
+def test_patient_data_changes_nothing_and_the_question_keeps_its_buttons(
+    assistant: Assistant, store: CrashingStore
+) -> None:
+    user = Referent(assistant)
+    user.say("/fiche_projet")
+    user.say("Projet sans patient")
+    asked = user.keyboard()
+    before = stored_state(store), store.load_session(USER).recent_updates
+    replies = user.say("DUPONT Jean 12/03/1956", update_id=7000)
+    assert isinstance(replies[0], TextReply) and replies[0].kind == "privacy"
+    again = user.keyboard()  # the pending question, asked again with the same token
+    assert asked.question.endswith(again.question) and again.token == asked.token
+    assert (stored_state(store), store.load_session(USER).recent_updates) == before
+    label = next(o.label for o in again.options if o.action == "dr:opt:D2")
+    assert text_of(user.press(label)).startswith("✓ ")
+    assert answers(store)["dispositif"] == "D2"

@@ -37,6 +37,7 @@ from bot.settings import Settings
 from bot.telegram.app import TelegramApp, build_application, on_startup, runtime_of
 from bot.telegram.runtime import BotRuntime
 from retrieval import KnowledgeIndex
+from tests.conftest import KNOWLEDGE_DIR
 
 TOKEN = "123456789:AAH4ndl3r-T3sts_0123456789abcdefghijkl"
 BOT_ID = 123456789
@@ -564,6 +565,14 @@ def toasts(calls: list[Call]) -> list[str]:
 
 
 # -- fixtures --------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def knowledge_index(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeIndex:
+    """The real knowledge base with deterministic fake vectors (LangChain's
+    DeterministicFakeEmbedding): handler tests exercise the whole hybrid path without loading an
+    encoder; retrieval quality is tested in tests/retrieval and tests/agent (real embedder)."""
+    return KnowledgeIndex.open(KNOWLEDGE_DIR, tmp_path_factory.mktemp("bot-data"), "fake")
+
+
 @pytest.fixture(scope="session")
 def flows(knowledge_index: KnowledgeIndex, tmp_path_factory: pytest.TempPathFactory) -> list[Flow]:
     """The real flows (stateless: their state lives in the session), built once."""

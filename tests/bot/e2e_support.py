@@ -47,6 +47,8 @@ def bot_env(
         "CARE_ALLOWED_USERS": ",".join(map(str, allowed)),
         "CARE_ADMINS": ",".join(map(str, admins)),
         "CARE_LOG_LEVEL": "INFO",
+        # deterministic fake vectors: the bot's whole hybrid path, without loading an encoder
+        "CARE_EMBEDDINGS": "fake",
         "CHROMA_URL": "",
         "PYTHONUNBUFFERED": "1",
         "NO_PROXY": "127.0.0.1,localhost",

@@ -80,7 +80,7 @@ async def test_fiche_projet_from_an_answers_file_to_a_docx_then_an_odt(bot: BotH
     assert "[1/30] Titre du projet (obligatoire)" in joined(calls)
     calls = await bot.send_file("reponses.yaml", ANSWERS)
     assert [c.method for c in calls[:2]] == ["getFile", "download"]
-    assert "Fichier « reponses.yaml » : 29 champ(s) repris" in joined(calls)
+    assert "Fichier « reponses.yaml » : 30 champ(s) repris" in joined(calls)
 
     calls = await bot.press("Générer (Word)")
     methods = [c.method for c in calls]

@@ -88,6 +88,30 @@ async def test_callback_data_names_the_question(bot: BotHarness) -> None:
     assert [b["callback_data"] for b in again.buttons] == data  # …with the same binding
 
 
+async def test_patient_data_at_a_question_saves_nothing_and_its_buttons_still_work(
+    bot: BotHarness,
+) -> None:
+    civility = await walk_fiche_to_civility(bot)
+    session = bot.store.load_session(f"tg:{USER}")
+    update = bot.message_update(USER, text="DUPONT Jean 12/03/1956")
+    calls = await bot.process(update)
+    deleted = [c.params["message_id"] for c in calls if c.method == "deleteMessage"]
+    assert deleted == [update["message"]["message_id"]]
+    warning, question = texts_of(calls)
+    assert warning.startswith("⚠️ Votre message semble contenir des données de patient")
+    assert texts.PATIENT_MESSAGE_DELETED in warning and CIVILITY in question
+    (asked,) = questions(calls)
+    assert [b["callback_data"] for b in asked.buttons] == [
+        b["callback_data"] for b in civility.buttons
+    ]  # the same question, bound the same way
+    after = bot.store.load_session(f"tg:{USER}")
+    assert after.recent_updates == session.recent_updates  # not even its update id
+    assert after.flow_state == session.flow_state and "DUPONT" not in str(draft_answers(bot))
+    calls = await bot.press("Madame")  # the button of the question asked again
+    assert texts_of(calls)[-1].startswith(f"✓ {CIVILITY} : Madame")
+    assert draft_answers(bot)["representant_legal"] == {"civilite": "Madame"}
+
+
 # -- F2: exactly once ---------------------------------------------------------------------------
 async def test_a_replayed_update_is_dropped_in_polling_as_in_webhook_mode(bot: BotHarness) -> None:
     await bot.send("/fiche_projet")
@@ -261,10 +285,14 @@ async def test_the_log_names_only_known_commands(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    await bot.send("/dupont_jean_ne_le_12_03_1956")
+    await bot.send("/dupont_mot_de_passe_1956")  # not patient data: a plain unknown command
     await bot.send("/aide")
     assert "dupont" not in caplog.text.lower() and "1956" not in caplog.text
     assert "/(inconnue) → 1 messages" in caplog.text and "/aide → 1 messages" in caplog.text
+    caplog.clear()
+    await bot.send("/dupont_jean_ne_le_12_03_1956")  # refused by the core's patient-data guard
+    assert "dupont" not in caplog.text.lower() and "1956" not in caplog.text
+    assert "possible patient data, not processed → 1 messages" in caplog.text
 
 
 async def test_a_deeply_nested_answers_file_is_refused_in_french(

@@ -110,6 +110,6 @@ async def test_an_answer_reads_well(bot: BotHarness) -> None:
     check_reads_well([answer])
     lead, _, rest = answer.html.partition("\n")
     assert lead.startswith("<b>") and lead.endswith("</b>")  # the direct answer, in bold
-    assert "<i>Informations vérifiées au " in rest
+    assert "<i>État des sources : " in rest
     assert re.search(r"<b>Sources</b>\n¹ <a href=\"https://", rest)
     assert "[1]" not in answer.plain and "https://" not in answer.plain

@@ -80,48 +80,81 @@ async def test_per_user_rate_limit_warns_once_in_french(make_bot: MakeBot) -> No
 
 
 # -- patient data -----------------------------------------------------------------------------
+WARNING_START = "⚠️ Votre message semble contenir des données de patient"
+
+
+def deleted_messages(calls: list[Any]) -> list[int]:
+    return [int(c.params["message_id"]) for c in calls if c.method == "deleteMessage"]
+
+
 @pytest.mark.parametrize(
     "message",
     [
         "Le patient {nir} n'arrive plus à se connecter au portail, que faire ?",
         "Mme Durand, née le 12/03/1956, a reçu un courriel suspect : est-ce un incident CaRE ?",
         "Patient : nom : Lefebvre DDN : 3 mars 1950, dossier bloqué par le rançongiciel",
+        "Jean Dupont, né le 12/03/1956, suivi en oncologie",
+        "DUPONT Jean 12/03/1956",
+        "Mme Durand, 67 ans, hospitalisée en cardiologie",
+        "/dupont_jean_ne_le_12_03_1956",
     ],
-    ids=["nir", "name-and-birth-date", "ddn"],
+    ids=["nir", "name-and-birth-date", "ddn", "named", "capitals", "age-and-care", "command"],
 )
 async def test_patient_data_is_neither_answered_nor_stored_nor_logged(
     bot: BotHarness, caplog: pytest.LogCaptureFixture, message: str
 ) -> None:
     text = message.format(nir=nir("1 85 07 75 123 456"))
     caplog.set_level(logging.DEBUG)
-    calls = await bot.send(text)
-    assert texts_of(calls) == [texts.PATIENT_DATA_WARNING]
+    update = bot.message_update(USER, None, text=text)
+    calls = await bot.process(update)
+    (warning,) = texts_of(calls)
+    assert warning.startswith(WARNING_START) and texts.PATIENT_MESSAGE_DELETED in warning
+    assert deleted_messages(calls) == [update["message"]["message_id"]]
     assert bot.runtime.metrics.patient_data_warnings == 1
     stored = stored_text(bot)
-    for secret in re.findall(r"\d[\d ]{8,}\d|Durand|Lefebvre|12/03/1956", text):
+    secrets = re.findall(r"\d[\d ]{8,}\d|Durand|Dupont|DUPONT|dupont|Lefebvre|12/03/1956", text)
+    assert secrets
+    for secret in secrets:
         assert secret not in stored and secret not in caplog.text
     assert "possible patient data" in caplog.text  # the update id is logged, not the text
+
+
+async def test_when_the_message_cannot_be_deleted_the_user_is_asked_to(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.api.fail("deleteMessage", BotApiError(400, "Bad Request: message can't be deleted"))
+    calls = await bot.send("DUPONT Jean 12/03/1956")
+    (warning,) = texts_of(calls)
+    assert warning.startswith(WARNING_START) and texts.PATIENT_MESSAGE_NOT_DELETED in warning
+    assert "DUPONT" not in caplog.text
 
 
 async def test_a_nir_with_a_wrong_key_is_not_patient_data(bot: BotHarness) -> None:
     valid = nir("2 69 05 49 588 157")
     wrong = valid[:-2] + f"{(int(valid[-2:]) + 1) % 97:02d}"
     calls = await bot.send(f"Le numéro {wrong} est-il un FINESS ?")
-    assert texts.PATIENT_DATA_WARNING not in texts_of(calls)
+    assert not any(t.startswith(WARNING_START) for t in texts_of(calls))
     calls = await bot.send(f"Le numéro {valid} est-il un FINESS ?")
-    assert texts_of(calls) == [texts.PATIENT_DATA_WARNING]
+    assert texts_of(calls)[0].startswith(WARNING_START)
 
 
 async def test_patient_data_in_a_dialogue_answer_or_a_file_is_dropped(bot: BotHarness) -> None:
     await bot.send("/fiche_projet")
     calls = await bot.send("M. Martin né le 01/02/1960")
-    assert texts_of(calls) == [texts.PATIENT_DATA_WARNING]
+    warning, question = texts_of(calls)
+    assert warning.startswith(WARNING_START)
+    assert "Titre du projet" in question  # the pending question again, nothing recorded
     calls = await bot.send_file(
         "reponses.yaml", f"titre: patient {nir('1 60 02 75 001 002')}\n".encode()
     )
-    assert texts_of(calls) == [texts.PATIENT_DATA_WARNING]
+    assert texts_of(calls)[0].startswith(WARNING_START)
+    calls = await bot.send_file(
+        "reponses.yaml", b"titre: Sauvegardes\n", caption="DUPONT Jean 12/03/1956"
+    )
+    assert texts_of(calls)[0].startswith(WARNING_START)
     (draft,) = bot.store.list_drafts(f"tg:{USER}")
     assert "titre" not in draft.answers and "Martin" not in stored_text(bot)
+    assert "DUPONT" not in stored_text(bot) and "Sauvegardes" not in stored_text(bot)
 
 
 # -- logs ---------------------------------------------------------------------------------------

@@ -1,16 +1,15 @@
-"""`care-bot` end to end through the real entry point, in a subprocess."""
+"""`care-bot` end to end through the real entry point (in process: tests/cli/cli_runner.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli.cli_runner import ROOT, CliRun, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -19,18 +18,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {**os.environ, "CARE_DATA_DIR": str(data_dir), "CARE_EMBEDDINGS": "none"}
 
 
-def care_bot(
-    env: dict[str, str], *args: str, stdin: bytes | None = None
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=ROOT,
-        input=stdin.decode() if stdin else None,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+def care_bot(env: dict[str, str], *args: str, stdin: bytes | None = None) -> CliRun:
+    result = run_cli(args, env, stdin)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -57,6 +46,7 @@ def test_ask_json_shape(env: dict[str, str]) -> None:
         "url",
         "published",
         "checked",
+        "evidence",
         "status",
         "confidence",
         "score",
@@ -70,7 +60,8 @@ def test_ask_json_shape(env: dict[str, str]) -> None:
 def test_ask_human_output(env: dict[str, str]) -> None:
     result = care_bot(env, "ask", "Qu'est-ce que la PGSSI-S ?")
     assert result.returncode == 0
-    assert "Sources :" in result.stdout and "Informations vérifiées au" in result.stdout
+    assert "Sources :" in result.stdout and "État des sources : " in result.stdout
+    assert "vérifiées au" not in result.stdout
 
 
 def test_ask_file_json_lines_with_bad_lines(env: dict[str, str], tmp_path: Path) -> None:
@@ -131,7 +122,7 @@ def test_malformed_knowledge_file_is_reported_with_file_and_line(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     knowledge = tmp_path / "knowledge"
-    subprocess.run(["cp", "-r", str(ROOT / "knowledge"), str(knowledge)], check=True)
+    shutil.copytree(ROOT / "knowledge", knowledge)
     (knowledge / "sources" / "broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\n")
     result = care_bot({**env, "CARE_KNOWLEDGE_DIR": str(knowledge)}, "index")
     assert result.returncode == 3

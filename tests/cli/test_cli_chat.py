@@ -5,22 +5,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli.cli_runner import run_cli
 
 
 def test_a_numbered_option_answers_its_question(tmp_path: Path) -> None:
     env = {**os.environ, "CARE_DATA_DIR": str(tmp_path), "CARE_EMBEDDINGS": "none"}
     lines = ["/fiche_projet", "Projet du terminal", "3", "/annuler"]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--user", "t"],
-        env=env, cwd=ROOT, input="\n".join(lines) + "\n", capture_output=True, text=True,
-        timeout=240, check=False,
-    )  # fmt: skip
+    result = run_cli(["chat", "--user", "t"], env=env, stdin="\n".join(lines).encode() + b"\n")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     out = result.stdout
     assert "✓ Titre du projet : Projet du terminal" in out

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import yaml
 from docx import Document
 
 from bot.cli import main
+from tests.cli.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FICHE = ROOT / "examples" / "fiche_projet.yaml"
@@ -52,7 +51,7 @@ def test_fiche_projet_docx(workdir: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, err
     assert "Document enregistré" in out
     document = Document(str(workdir / "fiche.docx"))
-    style = document.paragraphs[1].style
+    style = document.paragraphs[0].style
     assert style is not None and style.name == "Title"
 
 
@@ -140,23 +139,42 @@ def test_usage_errors(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_real_entry_point(workdir: Path) -> None:
     env = {**os.environ, "CARE_KNOWLEDGE_DIR": str(ROOT / "knowledge")}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "draft",
-            "fiche-projet",
-            "--answers",
-            str(FICHE),
-            "-o",
-            str(workdir / "out.md"),
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    args = ["draft", "fiche-projet", "--answers", str(FICHE), "-o", str(workdir / "out.md")]
+    result = run_cli(args, env)
     assert result.returncode == 0, result.stderr
     assert (workdir / "out.md").read_text("utf-8").startswith("> **PROJET")
+
+
+def test_output_rules_through_the_command(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "fiche-projet", "-a", str(FICHE), "-o", "sortie/")
+    assert code == 0, err
+    (written,) = (workdir / "sortie").iterdir()
+    assert written.name.startswith("fiche-projet-securisation") and written.suffix == ".docx"
+    before = written.read_bytes()
+    code, _, err = run(capsys, "fiche-projet", "-a", str(FICHE), "-o", "sortie")
+    assert code == 2 and "existe déjà" in err and "--force" in err
+    assert written.read_bytes() == before
+    code, _, err = run(capsys, "fiche-projet", "-a", str(FICHE), "-o", "sortie", "--force")
+    assert code == 0, err
+    code, _, err = run(capsys, "fiche-projet", "-a", str(FICHE), "-o", "fiche.pdf")
+    assert code == 2 and "Je ne produis pas de fichier .pdf" in err
+    assert not (workdir / "fiche.pdf").exists()
+    code, _, err = run(capsys, "lettre-engagement", "-a", str(LETTRE), "-o", "lettre")
+    assert code == 0 and (workdir / "lettre.docx").is_file()
+    os.symlink("/etc/passwd", workdir / "lien.odt")
+    code, _, err = run(capsys, "lettre-engagement", "-a", str(LETTRE), "-o", "lien.odt", "--force")
+    assert code == 2 and "lien symbolique" in err and "Traceback" not in err
+
+
+def test_patient_data_in_an_answers_file_is_refused_without_echo(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = broken_copy(
+        workdir, contexte="Le dossier de DUPONT Jean 12/03/1956 a été chiffré par le rançongiciel."
+    )
+    code, out, err = run(capsys, "fiche-projet", "-a", str(answers), "-o", "f.docx")
+    assert code == 2
+    assert "données de patient (rubriques : contexte)" in err
+    assert "DUPONT" not in err + out and not (workdir / "f.docx").exists()

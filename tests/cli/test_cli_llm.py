@@ -1,13 +1,12 @@
-"""The LLM mode from the command line, through the real entry point in a subprocess, against the
-loopback stub server: `care-bot doctor` / `care-bot llm check`, `ask --json`'s ``mode``, and the
-extractive start-up path that never imports the OpenAI client."""
+"""The LLM mode from the command line, through the real entry point (in process:
+tests/cli/cli_runner.py), against the loopback stub server: `care-bot doctor` /
+`care-bot llm check` and `ask --json`'s ``mode``. That the extractive start-up never imports the
+OpenAI client is checked in a fresh interpreter by tests/cli/test_cli_startup.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from agent.turns import Turn
 from bot.container import Services, build_services
 from bot.settings import load_settings
 from tests.agent.llm.stub_server import StubLLMServer, refused_url, user_prompt
+from tests.cli.cli_runner import CliRun, run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "Qu'est-ce que le programme CaRE ?"
 LLM_ANSWER = (
     "Le programme CaRE accompagne les établissements de santé dans le renforcement de leur "
@@ -50,15 +49,8 @@ def llm_env(env: dict[str, str], url: str, timeout: str = "2") -> dict[str, str]
     }
 
 
-def care_bot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+def care_bot(env: dict[str, str], *args: str) -> CliRun:
+    result = run_cli(args, env)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -128,23 +120,6 @@ def test_ask_json_mode_is_llm_only_when_grounded(env: dict[str, str], stub: Stub
     payload = json.loads(result.stdout)
     assert payload["mode"] == "extractive" and payload["found"] is True
     assert "timeout" in result.stderr  # the log line naming the cause
-
-
-def test_extractive_start_up_never_imports_the_openai_client(env: dict[str, str]) -> None:
-    script = (
-        "import json, sys\n"
-        "from bot.cli import main\n"
-        f"code = main(['ask', '--json', {QUESTION!r}])\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('openai', 'langchain_openai'))\n"
-        "print(json.dumps({'code': code, 'loaded': loaded}))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    answer, status = (json.loads(line) for line in result.stdout.strip().splitlines()[-2:])
-    assert answer["mode"] == "extractive" and status == {"code": 0, "loaded": []}
 
 
 # -- the composition root, in process ------------------------------------------------------------

@@ -10,10 +10,18 @@ from typing import Any
 
 import pytest
 
-from drafting import DossierDrafter, DossierKnowledge, load_answers, load_dossier_knowledge
+from bot.cli.draft import source_fields
+from drafting import (
+    DossierDrafter,
+    DossierKnowledge,
+    load_answers,
+    load_dossier_knowledge,
+    source_ids,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-DOSSIER_DIR = ROOT / "knowledge" / "dossier"
+KNOWLEDGE_DIR = ROOT / "knowledge"
+DOSSIER_DIR = KNOWLEDGE_DIR / "dossier"
 EXAMPLES = ROOT / "examples"
 TODAY = date(2026, 11, 28)
 
@@ -29,8 +37,13 @@ def knowledge() -> DossierKnowledge:
 
 @pytest.fixture
 def drafter(knowledge: DossierKnowledge) -> DossierDrafter:
-    titles = {"care-d2-continuite-reprise": "Domaine 2 de CaRE — continuité et reprise"}
-    return DossierDrafter(knowledge, source_titles=titles, clock=lambda: TODAY)
+    ids = source_ids(knowledge)
+    return DossierDrafter(
+        knowledge,
+        source_titles=source_fields(KNOWLEDGE_DIR, ids, "title"),
+        source_urls=source_fields(KNOWLEDGE_DIR, ids, "url"),
+        clock=lambda: TODAY,
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafting import DossierDrafter, ValidationReport
+from drafting import AnswersRejected, DossierDrafter, ValidationReport
 
 
 def fields(report: ValidationReport, kind: str) -> list[str]:
@@ -67,7 +67,7 @@ def test_invalid_amounts_are_named_with_their_item(
     drafter: DossierDrafter, fiche: dict[str, Any]
 ) -> None:
     fiche["budget"][2]["montant_ht"] = "-6000"
-    fiche["budget"][1]["tva"] = "12,345"
+    fiche["budget"][1]["tva"] = "2 500,105"
     report = drafter.validate("fiche_projet", fiche)
     invalid = {p.field: p.message for p in report.invalid}
     assert "budget[2].montant_ht" in invalid
@@ -140,3 +140,57 @@ def test_commitments_must_exist_for_the_dispositif(
     report = drafter.validate("lettre_engagement", lettre)
     assert fields(report, "invalid") == ["engagements"]
     assert "d1-audit-ad" in report.invalid[0].message
+
+
+# -- feedback: every problem once, all at once ----------------------------------------------------
+def test_an_impossible_date_gives_one_error_not_a_second_out_of_order(
+    drafter: DossierDrafter, fiche: dict[str, Any]
+) -> None:
+    fiche["calendrier"][1]["date"] = "31/02/2026"
+    report = drafter.validate("fiche_projet", fiche)
+    assert [(p.field, p.kind) for p in report.problems] == [("calendrier[1].date", "invalid")]
+    assert "31/02/2026 n'existe pas" in report.problems[0].message
+
+
+def test_an_invalid_amount_gives_one_error_not_a_second_budget_rule(
+    drafter: DossierDrafter, fiche: dict[str, Any]
+) -> None:
+    fiche["budget"][0]["montant_ht"] = "quarante-huit mille"
+    report = drafter.validate("fiche_projet", fiche)
+    assert [p.field for p in report.problems] == ["budget[0].montant_ht"]
+
+
+def test_dates_in_words_are_accepted(drafter: DossierDrafter, fiche: dict[str, Any]) -> None:
+    fiche["calendrier"][0]["date"] = "2 février 2026"
+    fiche["calendrier"][1]["date"] = "1er avril 2026"
+    report = drafter.validate("fiche_projet", fiche)
+    assert report.problems == ()
+    assert [j["date"] for j in report.normalized["calendrier"][:2]] == ["2026-02-02", "2026-04-01"]
+
+
+def test_a_skipped_optional_tva_stays_unknown(
+    drafter: DossierDrafter, fiche: dict[str, Any]
+) -> None:
+    del fiche["budget"][1]["tva"]
+    fiche["budget"][1]["financement_demande"] = "999 999"  # > HT, but the TTC is unknown
+    fiche["autres_financements"][0]["montant"] = "999 999"
+    report = drafter.validate("fiche_projet", fiche)
+    assert report.problems == ()  # no rule judged on an invented TVA of 0
+
+
+def test_rejection_lists_invalid_missing_and_warnings_at_once(
+    drafter: DossierDrafter, fiche: dict[str, Any]
+) -> None:
+    fiche["etablissement"]["finess_EJ"] = fiche["etablissement"].pop("finess_ej")
+    fiche["budget"][0]["montant_ht"] = "12.500"
+    try:
+        drafter.render("fiche_projet", fiche, "docx")
+    except AnswersRejected as exc:
+        message = exc.user_message
+    else:
+        raise AssertionError("rendered despite an invalid amount")
+    assert "Valeurs invalides (1)" in message and "pour 12 500 €, écrivez 12 500" in message
+    assert "Champs obligatoires manquants (1)" in message and "finess_ej" in message
+    assert (
+        "Avertissements (1)" in message and "champ inconnu « etablissement.finess_EJ »" in message
+    )

@@ -80,8 +80,10 @@ def test_docx_fiche_projet(tmp_path: Path, drafter: DossierDrafter, fiche: dict[
     assert styles[fiche["titre"]] == "Title"
     assert styles["1. Établissement porteur"] == "Heading 1"
     assert styles["Représentant légal"] == "Heading 2"
-    assert styles[DRAFT_HEADER] == "Intense Quote"
     assert "Raison sociale : Centre hospitalier de Montville" in styles
+    assert (
+        "Rôle dans le GHT : Établissement support du GHT (pour le compte du groupement)" in styles
+    )
     objectives, milestones, budget, plan = tables
     assert objectives[0] == ["Objectif", "Indicateur", "Cible", "Échéance"]
     assert objectives[1][3] == "30/06/2026"
@@ -111,11 +113,16 @@ def test_docx_fiche_projet(tmp_path: Path, drafter: DossierDrafter, fiche: dict[
     doc = Document(str(path))
     assert doc.sections[0].header.paragraphs[0].text == DRAFT_HEADER
     footer = doc.sections[0].footer.paragraphs[0].text
-    assert "28/11/2026" in footer and "fiche_projet.j2 v1.0" in footer and "v2026.1" in footer
+    assert "28 novembre 2026" in footer and "« Fiche projet » v1.1" in footer
+    assert "spécification 2026.2" in footer and ".j2" not in footer
     assert doc.core_properties.title == fiche["titre"]
     texts = [text for _, text in paragraphs]
     assert "Champs à compléter avant diffusion" not in texts  # nothing is missing
-    assert "care-d2-continuite-reprise — Domaine 2 de CaRE — continuité et reprise" in texts
+    assert objectives[1][0].endswith("continuité et de la reprise d'activité [1]")
+    assert (
+        "[1] Domaine 2 (D2) de CaRE — stratégie de continuité et de reprise d'activité (arrêté du "
+        "3 juillet 2025)\nhttps://esante.gouv.fr/espace-presse/" in "\n".join(texts)
+    )
 
 
 def test_docx_lettre_engagement(
@@ -123,20 +130,46 @@ def test_docx_lettre_engagement(
 ) -> None:
     paragraphs, tables = docx_text(write(tmp_path, drafter.render("lettre_engagement", lettre)))
     texts = [text for _, text in paragraphs]
-    assert ("Title", "Lettre d'engagement") in paragraphs
-    signatory = next(t for t in texts if t.startswith("Je soussignée, Madame Claire Martin"))
-    assert "représentante légale de Centre hospitalier de Montville" in signatory
-    assert "GHT Seine-et-Forêts" in signatory
-    assert "Fait à Montville, le 15/01/2026." in texts
-    bullets = [text for style, text in paragraphs if style == "List Bullet"]
+    assert texts[:5] == [
+        "Centre hospitalier de Montville",
+        "12 avenue des Tilleuls, 77100 Montville",
+        "FINESS EJ 770001238 · SIRET 26770123300012",
+        "Monsieur le directeur général",
+        "de l'ARS Île-de-France",
+    ]
+    assert texts[5] == "Lettre d'engagement"
+    assert texts[6].startswith("Objet : engagement du Centre hospitalier de Montville pour")
+    assert texts[7] == "Monsieur le directeur général,"
+    assert texts[8] == (
+        "Je soussignée Claire Martin, directrice générale, représentante légale du Centre "
+        "hospitalier de Montville, établissement support du GHT Seine-et-Forêts, m'engage, pour "
+        "le compte du groupement, à :"
+    )
+    bullets = [t for style, t in paragraphs if style == "List Bullet" and not t.startswith("[")]
     assert any(b.startswith("accepter les opérations de contrôle") for b in bullets)
-    assert "présenter un bilan d'avancement semestriel au conseil de surveillance ;" in bullets
+    assert bullets[-1] == "présenter un bilan d'avancement semestriel au conseil de surveillance."
+    assert all(b.endswith(" ;") for b in bullets[:-1])
+    assert (
+        "Je vous prie d'agréer, Monsieur le directeur général, l'expression de ma considération "
+        "distinguée." in texts
+    )
+    assert (
+        "Pour conduire ce projet, je désigne comme chef de projet Karim Benali, responsable de "
+        "la sécurité des systèmes d'information (RSSI) (karim.benali@ch-montville.fr, 01 64 00 12 "
+        "34)." in texts
+    )
+    signature = texts.index("Fait à Montville, le 15 janvier 2026")
+    assert texts[signature + 1 : signature + 4] == [
+        "Directrice générale",
+        "(signature et cachet de l'établissement)",
+        "Claire Martin",
+    ]
     traceability = tables[0]
     assert traceability[0] == ["Engagement", "Fondement"]
     assert len(traceability) == 1 + len(lettre["engagements"])
     bases = {row[1] for row in traceability[1:]}
-    assert "pratique usuelle (non issue d'un texte officiel)" in bases
-    assert "source : care-financement-modalites" in bases
+    assert "Pratique usuelle (non issue d'un texte officiel)" in bases
+    assert "Modalités de financement du programme CaRE [1]" in bases
 
 
 # -- ODT ---------------------------------------------------------------------------------------
@@ -160,7 +193,8 @@ def test_odt_fiche_projet(tmp_path: Path, drafter: DossierDrafter, fiche: dict[s
     ]
     assert tables[0][1][0].startswith("D2.O1 — Gouvernance")
     assert page[0] == DRAFT_HEADER
-    assert page[1].startswith("Brouillon généré le 28/11/2026")
+    assert page[1].startswith("Brouillon généré le 28 novembre 2026")
+    assert page[2] == "Page 1 sur 1"  # fields, computed by the word processor
     texts = [text for _, text in blocks]
     assert texts[texts.index("2. Contexte et enjeux") + 1].startswith("Le centre hospitalier")
     assert texts[texts.index("2. Contexte et enjeux") + 2].startswith("Le projet s'inscrit")
@@ -190,7 +224,7 @@ def test_odt_lettre_engagement(
     blocks, tables, _ = odt_text(
         write(tmp_path, drafter.render("lettre_engagement", lettre, "odt"))
     )
-    assert ("Title", "Lettre d'engagement") in blocks
+    assert ("Letter_20_Title", "Lettre d'engagement") in blocks
     assert tables[0][0] == ["Engagement", "Fondement"]
 
 
@@ -204,8 +238,9 @@ def test_markdown_fiche_projet(
     assert f"\n# {md_unescape(fiche['titre'])}\n" in md_unescape(text)
     assert "\n## 6. Budget prévisionnel\n" in text
     assert "| **Total** | **66\u202f500,50 €** |" in text
-    assert "|---|---|---|---|---|" in text
-    assert "*Brouillon généré le 28/11/2026" in text
+    assert "*Brouillon généré le 28 novembre 2026" in text
+    assert "| Poste de dépense | Montant HT | TVA | Montant TTC | Financement demandé |" in text
+    assert "|---|---:|---:|---:|---:|" in text
 
 
 # -- user text is literal in every format -------------------------------------------------------
@@ -261,7 +296,7 @@ def test_injections_are_literal_in_odt(
     everything += "\n" + "\n".join(items)
     for expected in expected_strings(hostile):
         assert expected in everything, expected
-    assert ("RTL", hostile["risques"]) in blocks
+    assert any(style.startswith("rtl") and text == hostile["risques"] for style, text in blocks)
 
 
 def test_injections_are_literal_in_markdown(

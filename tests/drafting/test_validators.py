@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from stdnum import luhn
 
 from drafting.validators import (
     InvalidValue,
     format_amount_fr,
     format_date_fr,
-    luhn_ok,
     parse_amount,
     parse_amount_or_rate,
     parse_date,
@@ -25,7 +25,7 @@ from drafting.validators import (
 def with_key(prefix: str) -> str:
     """Complete ``prefix`` with its Luhn key (A/B counted as 0, as parse_finess does)."""
     digits = prefix.replace("A", "0").replace("B", "0")
-    return prefix + next(str(d) for d in range(10) if luhn_ok(digits + str(d)))
+    return prefix + next(str(d) for d in range(10) if luhn.is_valid(digits + str(d)))
 
 
 @pytest.mark.parametrize(
@@ -80,17 +80,33 @@ def test_finess_list_accepts_text_and_lists_and_names_the_bad_number() -> None:
         parse_finess_list("770104560, 770104579")
 
 
-@pytest.mark.parametrize("raw", ["26750045200011", "267 500 452 00011", "26770123400010"])
+@pytest.mark.parametrize("raw", ["26750045200011", "267 500 452 00011", "26770123300012"])
 def test_siret_accepts_valid_numbers(raw: str) -> None:
     assert parse_siret(raw) == raw.replace(" ", "")
 
 
-def test_siret_la_poste_exception() -> None:
-    # La Poste (SIREN 356000000): the digits must add up to a multiple of 5, not Luhn.
-    assert parse_siret("35600000000015") == "35600000000015"
-    assert not luhn_ok("35600000000015")
-    with pytest.raises(InvalidValue):
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "35600000000048",  # La Poste's head office: the documented exception keeps Luhn
+        "35600000049837",  # a La Poste establishment: digits add up to a multiple of 5
+        "35600000000015",
+    ],
+)
+def test_siret_la_poste_is_accepted(raw: str) -> None:
+    assert parse_siret(raw) == raw
+
+
+def test_siret_la_poste_needs_its_own_rule() -> None:
+    assert not luhn.is_valid("35600000049837")  # Luhn alone would refuse it
+    with pytest.raises(InvalidValue, match="contrôle de clé"):
         parse_siret("35600000000016")
+
+
+def test_siret_whose_siren_part_fails_its_key_is_refused() -> None:
+    assert luhn.is_valid("29141777631705")  # the 14 digits alone pass Luhn…
+    with pytest.raises(InvalidValue, match="SIREN 291417776"):
+        parse_siret("29141777631705")  # …but the SIREN 291417776 does not
 
 
 @pytest.mark.parametrize(
@@ -142,6 +158,10 @@ def test_phone_rejects(raw: str) -> None:
         ("31.03.2026", "2026-03-31"),
         ("2026-03-31", "2026-03-31"),
         (date(2026, 3, 31), "2026-03-31"),
+        ("3 février 2025", "2025-02-03"),
+        ("1er mars 2025", "2025-03-01"),
+        ("lundi 3 fevrier 2025", "2025-02-03"),
+        ("31 Déc. 2026", "2026-12-31"),
     ],
 )
 def test_dates(raw: object, expected: str) -> None:
@@ -153,7 +173,9 @@ def test_dates(raw: object, expected: str) -> None:
     "raw, reason",
     [
         ("31/02/2026", "n'existe pas"),
+        ("30 février 2026", "n'existe pas"),
         ("mars 2026", "JJ/MM/AAAA"),
+        ("3 brumaire 2026", "en toutes lettres"),
         ("01/01/1850", "invraisemblable"),
     ],
 )
@@ -174,6 +196,10 @@ def test_dates_rejected(raw: str, reason: str) -> None:
         (12500.5, "12500.50"),
         (0, "0.00"),
         ("48 000 EUR", "48000.00"),
+        ("12 500,00 €", "12500.00"),
+        ("12\u00a0500", "12500.00"),
+        ("12.5", "12.50"),
+        ("1,250,000", "1250000.00"),
     ],
 )
 def test_amounts_accept_french_formatting(raw: object, expected: str) -> None:
@@ -184,8 +210,9 @@ def test_amounts_accept_french_formatting(raw: object, expected: str) -> None:
     "raw, reason",
     [
         ("-5", "négatif"),
-        ("12,345", "2 décimales"),
-        ("12.500", "2 décimales"),  # ambiguous: 12,5 or 12 500? the user must say
+        ("12,345", "pour 12 345 €, écrivez 12 345 .*; pour 12,35 €, écrivez 12,35"),
+        ("12.500", "pour 12 500 €, écrivez 12 500 .*; pour 12,50 €, écrivez 12,50"),
+        ("1 234,567", r"2 décimales : arrondissez au centime \(par exemple 1 234,57\)"),
         ("douze", "pas un montant"),
         ("1,234,5", "pas un montant"),
         (True, "oui/non"),

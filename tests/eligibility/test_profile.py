@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from care_common.finess import finess_key_ok
 from eligibility import ProfileError, parse_profile
-from eligibility.values import luhn_is_valid, parse_date, validate_finess
+from eligibility.values import parse_date, validate_finess
 from tests.eligibility.conftest import CORSE_2A, CORSE_2B, EG1, EG2, ES_OK, GHT_SUPPORT, TODAY
 
 IDS = ("D1", "D1bis", "D2", "HospiConnect", "exercice_crise")
@@ -162,12 +163,13 @@ def test_valid_finess(number: str) -> None:
     assert validate_finess(number) == number.upper()
 
 
-def test_luhn() -> None:
-    assert luhn_is_valid("750712184") and not luhn_is_valid("750712185")
+def test_finess_key() -> None:
+    assert finess_key_ok("750712184") and not finess_key_ok("750712185")
     # Corsica: A/B count as 0 in the key computation (documented assumption)
-    assert luhn_is_valid(CORSE_2A.replace("A", "0"))
+    assert finess_key_ok(CORSE_2A)
 
 
 def test_dates() -> None:
     assert parse_date("15/03/2024") == parse_date("2024-03-15") == date(2024, 3, 15)
     assert parse_date("1.6.2021") == date(2021, 6, 1)
+    assert parse_date("1er juin 2021") == date(2021, 6, 1)

@@ -1,5 +1,6 @@
 """The eligibility package stays pure: no agent, retrieval, drafting or bot import, and no
-third-party library but PyYAML (to load the rule tables)."""
+third-party library but PyYAML (to load the rule tables) and the shared bottom layer
+``care_common`` (itself limited to the standard library and python-stdnum)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 from tests.eligibility.conftest import ROOT
 
-ALLOWED = {"eligibility", "care_errors", "yaml", "__future__"}
+ALLOWED = {"eligibility", "care_errors", "care_common", "yaml", "__future__"}
 
 
 def test_eligibility_imports_only_the_standard_library_and_yaml() -> None:
@@ -26,3 +27,20 @@ def test_eligibility_imports_only_the_standard_library_and_yaml() -> None:
                 if top not in ALLOWED and top not in sys.stdlib_module_names:
                     found.setdefault(path.name, set()).add(name)
     assert found == {}
+
+
+def test_care_common_imports_only_the_standard_library_and_stdnum() -> None:
+    found = {
+        name
+        for path in (ROOT / "care_common").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+        )
+        if name.split(".")[0] not in {"care_common", "stdnum", "__future__"}
+        and name.split(".")[0] not in sys.stdlib_module_names
+    }
+    assert found == set()

