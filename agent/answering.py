@@ -392,3 +392,31 @@ def full_text(answer: Answer) -> str:
         f"{answer.text}\n\n{checked_line(answer.sources, answer.as_of)}\n\n"
         f"{render_sources(answer.sources)}"
     )
+
+
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def _fr_date(iso: str) -> str:
+    try:
+        value = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+fr_date = _fr_date
