@@ -45,14 +45,28 @@ class _DeadlineExceeded(Exception):
 
 
 class LLMClient:
-    """Sends messages to a ``BaseChatModel`` and returns its text, or raises ``LLMCallError``."""
+    """Sends messages to a ``BaseChatModel`` and returns its text, or raises ``LLMCallError``.
+
+    At most ``max_concurrent`` calls are in flight: a small CPU server answers one request at
+    a time, and a queue of requests behind a slow one would only time out one after the other
+    (and open the circuit for everyone). A call that finds every slot taken for ``queue_wait``
+    seconds gives up with the cause "busy", which the breaker does not count.
+    """
 
     def __init__(
-        self, model: BaseChatModel, *, timeout: float, breaker: CircuitBreaker | None = None
+        self,
+        model: BaseChatModel,
+        *,
+        timeout: float,
+        breaker: CircuitBreaker | None = None,
+        max_concurrent: int = 4,
+        queue_wait: float | None = None,
     ) -> None:
         self._model = model
         self._timeout = timeout
         self.breaker = breaker or CircuitBreaker()
+        self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
+        self._queue_wait = min(timeout, 30.0) if queue_wait is None else queue_wait
 
     @property
     def timeout(self) -> float:
@@ -60,6 +74,17 @@ class LLMClient:
 
     def complete(
         self, messages: Sequence[BaseMessage], *, max_tokens: int, max_chars: int, purpose: str
+    ) -> Completion:
+        if not self._slots.acquire(timeout=self._queue_wait):
+            logger.info("LLM skipped (%s): busy with earlier questions", purpose)
+            raise LLMCallError("busy")
+        try:
+            return self._complete(messages, max_tokens, max_chars, purpose)
+        finally:
+            self._slots.release()
+
+    def _complete(
+        self, messages: Sequence[BaseMessage], max_tokens: int, max_chars: int, purpose: str
     ) -> Completion:
         if not self.breaker.allow():
             logger.info("LLM skipped (%s): circuit open", purpose)

@@ -15,7 +15,8 @@ from agent.turns import TextReply, Turn
 from retrieval import Passage
 from tests.agent.llm.conftest import PROMPTS_DIR, RecordingSearcher, make_assistant, scripted
 
-CONFIG = LLMConfig(base_url="http://127.0.0.1:9/v1", model="fake", timeout=1)
+# whole passages, as the "api" profile gives them (the "sentences" evidence is tested below)
+CONFIG = LLMConfig(base_url="http://127.0.0.1:9/v1", model="fake", timeout=1, evidence="passages")
 GOOD = (
     "Le programme CaRE finance la cybersécurité des établissements de santé, avec 750 millions "
     "d'euros sur 2023-2027 [1]. Le domaine 2 couvre la continuité et la reprise d'activité [3]."
@@ -39,7 +40,7 @@ def test_a_grounded_answer_replaces_the_extractive_one(
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        ("Le programme CaRE finance la cybersécurité des établissements de santé.", "no citation"),
+        ("Le programme CaRE finance la gestion des ressources humaines.", "no sentence passed"),
         ("Le programme CaRE finance la cybersécurité des établissements [4].", "outside"),
         ("The CaRE programme funds the cybersecurity of hospitals in France [1].", "French"),
     ],

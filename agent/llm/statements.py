@@ -1,0 +1,175 @@
+"""One sentence of a model's answer against the passages it cites: does it say something, and
+is what it says in them?
+
+Each check returns None when the sentence passes, else a short reason for the logs:
+
+- ``no_content``: nothing but citation markers, an echo of the question, a repeat of an earlier
+  sentence, or a sentence that stops before its point (« La date limite du D1 est [1]. »);
+- ``figures_missing``: a number, date, amount, percentage or identifier absent from the cited
+  passages (see ``agent.llm.figures``: « 45 M€ » matches « 45 millions d'euros »);
+- ``unsupported_words``: distinctive words of the sentence absent from the cited passages;
+- ``negation_mismatch``: the sentence denies what the closest sentence of the cited passages
+  affirms, or the other way round;
+- ``other_dispositif``: the sentence is about a dispositif (a CaRE domain, HospiConnect, NIS 2…)
+  that the question does not name, while the question names one.
+
+Words are compared once analysed (``retrieval.analyze_text``: folded, stemmed, identifiers kept
+whole), so « éligibles » matches « éligibilité » and « D2.O1.C » matches « D2 O1 C ».
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent.llm.figures import evidence_keys, unsupported
+from retrieval import analyze_text
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+MIN_CONTENT_TERMS = 2
+MAX_UNSUPPORTED_SHARE = 0.2  # of a sentence's terms absent from its passages (at least 1 allowed)
+SAME_SENTENCE = 0.85  # share of the shorter sentence's terms in the other one: a repeat
+ECHO_SHARE = 0.8  # share of a sentence's terms that are the question's: an echo
+_PASSAGE_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_DANGLING = re.compile(
+    r"(?:\b(?:est|sont|sera|seront|était|de|du|des|le|la|les|l'|d'|à|au|aux|par|pour|et|ou|"
+    r"entre|avant|après|dans|sur|soit|suivant(?:e|es|s)?)|:)\s*$",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:ne|n'|pas|jamais|aucune?|nul(?:le)?|ni|sans|non|inéligibles?|exclue?s?|interdite?s?)\b"
+    r"|n'",
+    re.IGNORECASE,
+)
+# Words a faithful rewording may add: connectives, talk about sources, the question's intent.
+_GENERIC = (
+    "selon indique indiquent précise précisent prévoit prévoient permet permettent concerne "
+    "concernent notamment également ainsi donc aussi cependant toutefois enfin alors source "
+    "sources extrait extraits document documents texte textes réponse question information "
+    "informations date dates délai délais limite montant montants nombre quand combien quel "
+    "quelle quels quelles oui non fois cas cadre part lieu manière façon effet mesure besoin "
+    "devez pouvez faut doit doivent peut peuvent être avoir fait faire mentionne mentionnent "
+    "dit disent note notes voici il existe plusieurs différents différentes principal "
+    "principaux principale principales important importante importants importantes "
+    "établissement établissements santé programme"
+)
+_DISPOSITIFS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("D1bis", re.compile(r"\b(?:D\s?1\s?bis|domaine\s+1\s?bis)\b", re.IGNORECASE)),
+    ("D1", re.compile(r"\b(?:D\s?1|domaine\s+1)\b(?!\s?bis)(?![.\-]?\d)", re.IGNORECASE)),
+    ("D2", re.compile(r"\b(?:D\s?2|domaine\s+2)\b(?![.\-]?\d)", re.IGNORECASE)),
+    ("D3", re.compile(r"\b(?:D\s?3|domaine\s+3)\b(?![.\-]?\d)", re.IGNORECASE)),
+    ("D4", re.compile(r"\b(?:D\s?4|domaine\s+4)\b(?![.\-]?\d)", re.IGNORECASE)),
+    ("HospiConnect", re.compile(r"\bhospi\s?connect\b|\bhop['’]?en\b", re.IGNORECASE)),
+    ("Ségur", re.compile(r"\bs[ée]gur\b", re.IGNORECASE)),
+    ("NIS 2", re.compile(r"\bnis\s?2\b", re.IGNORECASE)),
+    ("HDS", re.compile(r"\bHDS\b|h[ée]bergement de donn[ée]es de sant[ée]", re.IGNORECASE)),
+)
+
+
+@dataclass(frozen=True)
+class PassageFacts:
+    """What one passage offers the checks: its terms, figure keys and sentences (analysed)."""
+
+    terms: frozenset[str]
+    figure_keys: frozenset[str]
+    sentences: tuple[tuple[frozenset[str], bool], ...]  # (terms, has a negation)
+
+    @classmethod
+    def of(cls, text: str) -> PassageFacts:
+        pieces = [p.strip() for p in _PASSAGE_SENTENCE.split(text) if p.strip()]
+        return cls(
+            terms=frozenset(terms_of(text)),
+            figure_keys=evidence_keys(text),
+            sentences=tuple((frozenset(terms_of(p)), negated(p)) for p in pieces),
+        )
+
+
+def terms_of(text: str) -> set[str]:
+    """The analysed content words of a text, citation markers aside."""
+    return set(analyze_text(MARKER.sub(" ", text)))
+
+
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    return frozenset(analyze_text(_GENERIC))
+
+
+def core(sentence: str) -> str:
+    """The sentence without its citation markers and trailing punctuation."""
+    return MARKER.sub(" ", sentence).strip().strip(".;:!?…").strip()
+
+
+def cited(sentence: str) -> list[int]:
+    return [int(n) for n in MARKER.findall(sentence)]
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATION.search(text.replace("’", "'")))
+
+
+def dispositifs(text: str) -> set[str]:
+    return {name for name, pattern in _DISPOSITIFS if pattern.search(text)}
+
+
+def content_problem(sentence: str, question: str, earlier: Iterable[str]) -> str | None:
+    """Why the sentence carries no content of its own, or None."""
+    text = core(sentence)
+    terms = terms_of(text)
+    if len(terms) < MIN_CONTENT_TERMS and _fold(text) not in {"oui", "non"}:
+        return "no content (citations or a fragment only)"
+    if _DANGLING.search(text):
+        return "no content (the sentence stops before its point)"
+    question_terms = terms_of(question)
+    if text.rstrip().endswith("?") or (
+        question_terms and len(terms & question_terms) >= ECHO_SHARE * len(terms)
+    ):
+        return "no content (echo of the question)"
+    for other in earlier:
+        other_terms = terms_of(other)
+        shorter = min(len(terms), len(other_terms))
+        if shorter and len(terms & other_terms) >= SAME_SENTENCE * shorter:
+            return "no content (repeats an earlier sentence)"
+    return None
+
+
+def support_problem(sentence: str, question: str, facts: Sequence[PassageFacts]) -> str | None:
+    """Why the sentence is not backed by ``facts`` (the passages it cites), or None."""
+    if not facts:
+        return "no passage cited"
+    evidence_terms = frozenset().union(*(f.terms for f in facts))
+    keys = frozenset().union(*(f.figure_keys for f in facts))
+    missing = unsupported(core(sentence), keys)
+    if missing:
+        return f"figures missing from the cited passages: {', '.join(missing[:3])}"
+    terms = terms_of(core(sentence)) - generic_terms()
+    absent = terms - evidence_terms
+    if len(absent) > max(1, MAX_UNSUPPORTED_SHARE * len(terms)):
+        return f"unsupported words: {', '.join(sorted(absent)[:4])}"
+    closest = _closest_sentence(terms, facts)
+    if closest is not None and closest[1] != negated(core(sentence)):
+        return "negation mismatch with the cited passage"
+    question_dispositifs = dispositifs(question)
+    own = dispositifs(core(sentence))
+    if question_dispositifs and own and not own & question_dispositifs:
+        return f"other dispositif ({', '.join(sorted(own))}) than the question's"
+    return None
+
+
+def _closest_sentence(
+    terms: set[str], facts: Sequence[PassageFacts]
+) -> tuple[frozenset[str], bool] | None:
+    best: tuple[int, tuple[frozenset[str], bool]] | None = None
+    for fact in facts:
+        for candidate in fact.sentences:
+            shared = len(terms & candidate[0])
+            if shared and (best is None or shared > best[0]):
+                best = (shared, candidate)
+    return None if best is None else best[1]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
