@@ -5,6 +5,7 @@ Replies are plain data so that the terminal, the CLI and Telegram render the sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -49,12 +50,18 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class TextReply:
-    """A message. ``sources`` lists the citations its ``[n]`` markers point to."""
+    """A message. ``sources`` lists the citations its ``[n]`` markers point to.
+
+    ``refine``, on an answer when a language model is configured, is the slow second step: a
+    blocking call (run it in a worker thread, after sending this reply) that returns the
+    model's checked rewording as the reply to show instead, or None to keep this one.
+    """
 
     text: str
     sources: tuple[SourceRef, ...] = ()
     kind: Literal["answer", "info", "error", "question"] = "info"
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
+    refine: Callable[[], TextReply | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ _AMOUNT_QUESTION = re.compile(
     r"\bcombien\b|\bmontant|\bbudget|\benveloppe|\bfinancement\b|\bpourcentage|\btaux\b", re.I
 )
 _BARE_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}\]\s*[.,;]?)+$")
+_LEADING_MARKERS = re.compile(r"^[ \t]*(?:\[\d{1,3}\][ \t]*)+(?=[^\s\[])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def check_answer(
     if system_prompt and leaks(raw, system_prompt, allowed=texts):
         return Rejected("output repeats the system prompt")
     urls = [p.citation.url for p in passages] + [u for t in texts for u in urls_in(t)]
-    text = normalise_citations(sanitise_markup(raw, allowed_urls=urls))
+    text = number_free_lines(normalise_citations(sanitise_markup(raw, allowed_urls=urls)))
     invented = sorted({n for n in map(int, MARKER.findall(text)) if not 1 <= n <= len(passages)})
     if invented:
         return Rejected(f"citation outside the given passages {invented}")
@@ -114,6 +115,14 @@ def check_answer(
         return Rejected("output is not in French")
     numbers = tuple(sorted({int(n) for n in MARKER.findall(kept_text)}))
     return Grounded(kept_text, numbers, tuple(_dropped(outcomes)))
+
+
+def number_free_lines(text: str) -> str:
+    """Markers opening a line are the model numbering its lines (« [1] … \\n[2] … »), not
+    citations: they go, and each sentence must then be cited or repaired on its own merits.
+    A line left starting in lower case gets its capital back."""
+    text = _LEADING_MARKERS.sub("", text)
+    return "\n".join(line[:1].upper() + line[1:] for line in text.split("\n"))
 
 
 def judge_sentences(

@@ -95,10 +95,15 @@ class LLMAnswerImprover:
         completion = self._client.complete(
             [SystemMessage(system), HumanMessage(user)],
             max_tokens=self._max_tokens,
-            max_chars=2 * self._max_chars + 400,
+            max_chars=4 * self._max_chars,
             purpose="answer",
+            allow_truncated=True,
         )
-        return self.judge(question, answer, given, completion.text, completion.elapsed, system)
+        raw = completion.text
+        if completion.truncated:  # keep the complete sentences said before the cap
+            raw = complete_sentences(raw)
+            logger.info("LLM answer cut by the token cap: its last sentence is left out")
+        return self.judge(question, answer, given, raw, completion.elapsed, system)
 
     def judge(
         self,
@@ -134,6 +139,14 @@ class LLMAnswerImprover:
         )
         improved = replace(answer, text=text, mode="llm", sources=sources)
         return Attempt(tuple(given), raw, elapsed, improved, None, checked.dropped)
+
+
+def complete_sentences(text: str) -> str:
+    """``text`` up to the end of its last complete sentence (or line of a list)."""
+    cut = max(text.rfind(". "), text.rfind(".\n"), text.rfind("\n"), text.rfind("] "))
+    if text.rstrip().endswith((".", "]")):
+        return text.rstrip()
+    return text[: cut + 1].rstrip() if cut > 0 else ""
 
 
 def _key(passage: Passage) -> tuple[str, str]:

@@ -67,7 +67,11 @@ def open_llm(
     breaker = CircuitBreaker(
         failure_threshold=config.failure_threshold,
         cooldown=config.cooldown_seconds,
-        pause_after_failure=min(config.timeout + DEADLINE_MARGIN + 1.0, MAX_PAUSE),
+        # the pause spares a waiting user a second timeout in the same turn (follow-up rewrite,
+        # then answer); a small model is never waited for, so one slow answer pauses nothing
+        pause_after_failure=(
+            0.0 if config.small_model else min(config.timeout + DEADLINE_MARGIN + 1.0, MAX_PAUSE)
+        ),
     )
     client = LLMClient(
         model or build_chat_model(config),

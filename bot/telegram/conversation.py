@@ -31,6 +31,7 @@ from bot.telegram.delivery import answer_query, chat_action, deliver, with_retry
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
 from bot.telegram.patient_data import looks_like_patient_data
+from bot.telegram.refinement import schedule_refinements
 from bot.telegram.rendering import LABEL_PREFIX, escape, render, sources_only
 from bot.telegram.runtime import BotRuntime
 
@@ -239,8 +240,10 @@ class Conversation:
         async with chat_action(context.bot, chat.id, ChatAction.TYPING, self.rt.typing_delay):
             replies = await asyncio.to_thread(self._handle, turn, resume)
         computed = time.perf_counter()
-        items = render(replies, private=chat.type == ChatType.PRIVATE)
-        await deliver(context.bot, chat.id, items)
+        private = chat.type == ChatType.PRIVATE
+        items = render(replies, private=private)
+        sent = await deliver(context.bot, chat.id, items)
+        schedule_refinements(replies, sent, private)
         total_ms = 1000 * (time.perf_counter() - started)
         self.rt.metrics.record_turn(total_ms)
         logger.info(
