@@ -13,6 +13,8 @@ with a 0.5B model take 15-30 minutes.
 
 Usage: scripts/evaluate_llm.py --base-url http://127.0.0.1:8080/v1 --model local
                                [--profile cpu] [--out results.jsonl] [--limit N] [--ids q001,…]
+       scripts/evaluate_llm.py --rejudge results.jsonl [--out rejudged.jsonl]
+           (the saved raw outputs checked again with the current code: no model needed)
 """
 
 from __future__ import annotations
@@ -38,9 +40,66 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def rejudge(path: Path, out: Path) -> None:
+    """Check every saved raw output again, under both policies, with the current checks."""
+    from agent.llm.answer_checks import check_answer
+    from agent.llm.grounding import renumber
+    from retrieval import Citation, Passage
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    with out.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            if "raw" in row:
+                given = [
+                    Passage(f"given#{i}", text, _citation(Citation, i), 1.0)
+                    for i, text in enumerate(row["given"])
+                ]
+                for policy in ("drop", "fallback"):
+                    checked = check_answer(
+                        row["raw"],
+                        given,
+                        question=row["question"],
+                        extractive_text=row["extractive"],
+                        max_chars=900,
+                        policy=policy,  # type: ignore[arg-type]
+                    )
+                    text = getattr(checked, "text", None)
+                    row[f"{policy}_kept"] = renumber(text)[0] if text else None
+                    row[f"{policy}_reason"] = getattr(checked, "reason", None)
+                    if policy == "drop":
+                        row["dropped"] = [list(d) for d in checked.dropped]
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    summarise(rows, out)
+
+
+def _citation(citation_type: Any, index: int) -> Any:
+    from datetime import date
+
+    return citation_type(
+        f"given-{index}", "", "", "", "note", None, date(2026, 1, 1), "en_vigueur", "officiel"
+    )
+
+
+def summarise(rows: list[dict[str, Any]], out: Path) -> None:
+    asked = [r for r in rows if r["found"]]
+    answered = [r for r in asked if "raw" in r]
+    times = [r["model_s"] for r in answered]
+    print(f"\nquestions: {len(rows)}, found: {len(asked)}, model answered: {len(answered)}")
+    for policy in ("drop", "fallback"):
+        kept = sum(1 for r in answered if r.get(f"{policy}_kept"))
+        print(f"kept with policy {policy}: {kept}/{len(asked)}")
+    if times:
+        p50, p95 = statistics.median(times), percentile(times, 0.95)
+        print(f"model latency p50 {p50:.1f} s, p95 {p95:.1f} s")
+    ext = [r["extractive_ms"] for r in rows]
+    print(f"extractive latency p50 {statistics.median(ext):.0f} ms")
+    print(f"results: {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--rejudge", type=Path)
+    parser.add_argument("--base-url")
     parser.add_argument("--model", default="local")
     parser.add_argument("--profile", default="cpu")
     parser.add_argument("--timeout", type=float, default=None)
@@ -49,6 +108,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("llm-eval.jsonl"))
     args = parser.parse_args()
+    if args.rejudge:
+        rejudge(args.rejudge, args.out)
+        return
+    if not args.base_url:
+        parser.error("--base-url is required (or --rejudge FILE)")
 
     import yaml
 
@@ -119,19 +183,7 @@ def main() -> None:
                 flush=True,
             )
     services.close()
-    asked = [r for r in rows if r["found"]]
-    answered = [r for r in asked if "raw" in r]
-    times = [r["model_s"] for r in answered]
-    print(f"\nquestions: {len(rows)}, found: {len(asked)}, model answered: {len(answered)}")
-    for policy in ("drop", "fallback"):
-        kept = sum(1 for r in answered if r.get(f"{policy}_kept"))
-        print(f"kept with policy {policy}: {kept}/{len(asked)}")
-    if times:
-        p50, p95 = statistics.median(times), percentile(times, 0.95)
-        print(f"model latency p50 {p50:.1f} s, p95 {p95:.1f} s")
-    ext = [r["extractive_ms"] for r in rows]
-    print(f"extractive latency p50 {statistics.median(ext):.0f} ms")
-    print(f"results: {args.out}")
+    summarise(rows, args.out)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ def main() -> int:
     params.cpuparams_batch.n_threads = args.threads
     params.sampling.seed = args.seed
     params.sampling.temp = 0.1
+    # small models fall into loops ("[1] [2] [3] [1][2] [1][2]…"): a mild repeat penalty
+    params.sampling.penalty_repeat = 1.1
+    params.sampling.penalty_last_n = 128
     params.verbosity = 0
     server = xlc.Server(params)
     print(f"listening {server.listening_address}", flush=True)

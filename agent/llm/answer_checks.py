@@ -23,7 +23,7 @@ measurements) or ``Rejected`` (the extractive answer stays).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,6 +57,10 @@ _AMOUNT_QUESTION = re.compile(
     r"\bcombien\b|\bmontant|\bbudget|\benveloppe|\bfinancement\b|\bpourcentage|\btaux\b", re.I
 )
 _BARE_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}\]\s*[.,;]?)+$")
+_ANAPHORA = re.compile(
+    r"^(?:Ces|Cette|Cet|Ce|Cela|Ceci|Il|Elle|Ils|Elles|Celui-ci|Celle-ci|Ceux-ci|Leur|Leurs|"
+    r"Son|Sa|Ses|Ainsi|De plus|En outre|Par ailleurs)\b"
+)
 _LEADING_MARKERS = re.compile(r"^[ \t]*(?:\[\d{1,3}\][ \t]*)+(?=[^\s\[])", re.MULTILINE)
 
 
@@ -134,12 +138,16 @@ def judge_sentences(
     """
     outcomes: list[SentenceOutcome] = []
     kept: list[str] = []
+    previous_kept = False
     for piece in sentences(text):
         if piece == "\n":
             outcomes.append(SentenceOutcome("\n", True))
             continue
         outcome = _judge(piece, question, facts, kept)
+        if outcome.kept and not previous_kept and _ANAPHORA.match(core(piece)):
+            outcome = SentenceOutcome(piece, False, "no content (refers to a sentence left out)")
         outcomes.append(outcome)
+        previous_kept = outcome.kept
         if outcome.kept:
             kept.append(outcome.text)
     return outcomes
@@ -186,10 +194,30 @@ def _missing_answer(question: str, extractive_text: str, kept_text: str) -> str 
     """Why the kept text no longer answers a date or amount question the extractive answers."""
     if not extractive_text:
         return None
-    wants = asks_for_date(question) or bool(_AMOUNT_QUESTION.search(question))
-    if wants and figures(core(extractive_text)) and not figures(core(kept_text)):
+    if asks_for_date(question):
+        wanted = _is_date
+    elif _AMOUNT_QUESTION.search(question):
+        wanted = _is_quantity
+    else:
+        return None
+    if _has(extractive_text, wanted) and not _has(kept_text, wanted):
         return "does not answer: the date or figure asked for is missing"
     return None
+
+
+def _has(text: str, wanted: Callable[[str], bool]) -> bool:
+    return any(wanted(key) for figure in figures(core(text)) for key in figure.keys)
+
+
+def _is_date(key: str) -> bool:
+    kind, _, value = key.partition(":")
+    return kind in {"date", "month", "daymonth"} or (
+        kind == "value" and value.isdigit() and 1900 <= int(value) <= 2100
+    )
+
+
+def _is_quantity(key: str) -> bool:
+    return key.startswith(("value:", "percent:"))
 
 
 def _dropped(outcomes: Sequence[SentenceOutcome]) -> list[tuple[str, str]]:

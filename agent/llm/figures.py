@@ -66,7 +66,9 @@ _SCALES = {
     "milliard": 1e9,
     "milliards": 1e9,
 }
-_MONTH = "|".join(_MONTHS)
+_MONTH = (
+    "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
+)
 _NUM = r"\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
 _DASH = r"[-‐‑–—]"
 

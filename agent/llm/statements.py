@@ -33,6 +33,7 @@ MIN_CONTENT_TERMS = 2
 MAX_UNSUPPORTED_SHARE = 0.2  # of a sentence's terms absent from its passages (at least 1 allowed)
 SAME_SENTENCE = 0.85  # share of the shorter sentence's terms in the other one: a repeat
 ECHO_SHARE = 0.8  # share of a sentence's terms that are the question's: an echo
+_DIGIT = re.compile(r"\d")
 _PASSAGE_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _DANGLING = re.compile(
     r"(?:\b(?:est|sont|sera|seront|était|de|du|des|le|la|les|l'|d'|à|au|aux|par|pour|et|ou|"
@@ -46,6 +47,7 @@ _NEGATION = re.compile(
 )
 # Words a faithful rewording may add: connectives, talk about sources, the question's intent.
 _GENERIC = (
+    "numéro extrait extraits titre section publié vérifié statut "
     "selon indique indiquent précise précisent prévoit prévoient permet permettent concerne "
     "concernent notamment également ainsi donc aussi cependant toutefois enfin alors source "
     "sources extrait extraits document documents texte textes réponse question information "
@@ -118,9 +120,10 @@ def content_problem(sentence: str, question: str, earlier: Iterable[str]) -> str
     """Why the sentence carries no content of its own, or None."""
     text = core(sentence)
     terms = terms_of(text)
-    if len(terms) < MIN_CONTENT_TERMS and _fold(text) not in {"oui", "non"}:
+    own = {t for t in terms - generic_terms() if not _DIGIT.search(t)}
+    if len(own) < MIN_CONTENT_TERMS and _fold(text) not in {"oui", "non"}:
         return "no content (citations or a fragment only)"
-    if _DANGLING.search(text):
+    if _DANGLING.search(MARKER.sub(" ", sentence).strip().rstrip(".!?… ")):
         return "no content (the sentence stops before its point)"
     question_terms = terms_of(question)
     if text.rstrip().endswith("?") or (
@@ -144,13 +147,16 @@ def support_problem(sentence: str, question: str, facts: Sequence[PassageFacts])
     missing = unsupported(core(sentence), keys)
     if missing:
         return f"figures missing from the cited passages: {', '.join(missing[:3])}"
-    terms = terms_of(core(sentence)) - generic_terms()
+    # figures (digits, dates, identifiers) were checked above, with their own normalisation
+    terms = {t for t in terms_of(core(sentence)) - generic_terms() if not _DIGIT.search(t)}
     absent = terms - evidence_terms
     if len(absent) > max(1, MAX_UNSUPPORTED_SHARE * len(terms)):
         return f"unsupported words: {', '.join(sorted(absent)[:4])}"
-    closest = _closest_sentence(terms, facts)
-    if closest is not None and closest[1] != negated(core(sentence)):
-        return "negation mismatch with the cited passage"
+    for clause in _PASSAGE_SENTENCE.split(core(sentence)):
+        clause_terms = terms_of(clause) - generic_terms()
+        closest = _closest_sentence(clause_terms, facts) if len(clause_terms) >= 2 else None
+        if closest is not None and closest[1] != negated(clause):
+            return "negation mismatch with the cited passage"
     question_dispositifs = dispositifs(question)
     own = dispositifs(core(sentence))
     if question_dispositifs and own and not own & question_dispositifs:

@@ -9,6 +9,7 @@ from langchain_core.language_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
 from agent.answering import Answer
+from agent.messages import REFORMULATED
 from agent.llm import LLMConfig, PromptLibrary, open_llm
 from agent.store import SqliteStore
 from agent.turns import TextReply, Turn
@@ -81,9 +82,16 @@ def test_the_assistant_reports_the_mode(passages: tuple[Passage, ...], store: Sq
     assert answer.mode == "llm" and answer.text == GOOD.replace("[3]", "[2]")
     fallback = assistant.ask("Quels exercices de crise pour le domaine 1 ?")
     assert fallback.mode == "extractive" and "[1]" in fallback.text
-    (reply_,) = assistant.handle(Turn("cli:m", "Que finance le programme CaRE ?"))
-    assert isinstance(reply_, TextReply) and reply_.text.startswith(answer.text)
-    assert "Sources :" in reply_.text and reply_.feedback_id is not None
+    # a conversation gets the extractive answer at once, and the model's version later
+    (first,) = assistant.handle(Turn("cli:m", "Que finance le programme CaRE ?"))
+    assert isinstance(first, TextReply) and not first.text.startswith(answer.text)
+    assert "Sources :" in first.text and first.feedback_id is not None
+    assert first.refine is not None
+    later = first.refine()
+    assert later is not None and later.text.startswith(answer.text)
+    assert REFORMULATED in later.text and "Sources :" in later.text
+    assert later.feedback_id == first.feedback_id
+    assert store.load_session("cli:m").history[-1]["a"] == answer.text
 
 
 def test_nothing_found_never_calls_the_model(
