@@ -9,8 +9,8 @@ from langchain_core.language_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
 from agent.answering import Answer
-from agent.messages import REFORMULATED
 from agent.llm import LLMConfig, PromptLibrary, open_llm
+from agent.messages import REFORMULATED
 from agent.store import SqliteStore
 from agent.turns import TextReply, Turn
 from retrieval import Passage
