@@ -249,5 +249,5 @@ def _words_to_digits(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         return str(_NUMBER_WORDS[_fold(match.group(0))])
 
-    pattern = r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b(?!-)"
+    pattern = r"(?<!pour )\b(?:" + "|".join(_NUMBER_WORDS) + r")\b(?!-)"
     return re.sub(pattern, replace, text, flags=re.IGNORECASE)

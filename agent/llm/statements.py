@@ -34,6 +34,11 @@ MAX_UNSUPPORTED_SHARE = 0.2  # of a sentence's terms absent from its passages (a
 SAME_SENTENCE = 0.85  # share of the shorter sentence's terms in the other one: a repeat
 ECHO_SHARE = 0.8  # share of a sentence's terms that are the question's: an echo
 _DIGIT = re.compile(r"\d")
+_PROMPT_ECHO = re.compile(
+    r"^\W*(?:extrait|source|titre|section|question|réponse|consigne)s?\b\s*(?:n(?:°|uméro)\s*)?"
+    r"(?:\d|:|-|$)",
+    re.IGNORECASE,
+)
 _PASSAGE_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _DANGLING = re.compile(
     r"(?:\b(?:est|sont|sera|seront|était|de|du|des|le|la|les|l'|d'|à|au|aux|par|pour|et|ou|"
@@ -51,7 +56,7 @@ _GENERIC = (
     "selon indique indiquent précise précisent prévoit prévoient permet permettent concerne "
     "concernent notamment également ainsi donc aussi cependant toutefois enfin alors source "
     "sources extrait extraits document documents texte textes réponse question information "
-    "informations date dates délai délais limite montant montants nombre quand combien quel "
+    "informations date dates délai délais limite nombre quand combien quel "
     "quelle quels quelles oui non fois cas cadre part lieu manière façon effet mesure besoin "
     "devez pouvez faut doit doivent peut peuvent être avoir fait faire mentionne mentionnent "
     "dit disent note notes voici il existe plusieurs différents différentes principal "
@@ -125,6 +130,8 @@ def content_problem(sentence: str, question: str, earlier: Iterable[str]) -> str
         return "no content (citations or a fragment only)"
     if _DANGLING.search(MARKER.sub(" ", sentence).strip().rstrip(".!?… ")):
         return "no content (the sentence stops before its point)"
+    if _PROMPT_ECHO.match(text):
+        return "no content (the prompt's layout echoed)"
     question_terms = terms_of(question)
     if text.rstrip().endswith("?") or (
         question_terms and len(terms & question_terms) >= ECHO_SHARE * len(terms)
@@ -149,9 +156,15 @@ def support_problem(sentence: str, question: str, facts: Sequence[PassageFacts])
         return f"figures missing from the cited passages: {', '.join(missing[:3])}"
     # figures (digits, dates, identifiers) were checked above, with their own normalisation
     terms = {t for t in terms_of(core(sentence)) - generic_terms() if not _DIGIT.search(t)}
-    absent = terms - evidence_terms
+    absent = _absent(terms, evidence_terms)
     if len(absent) > max(1, MAX_UNSUPPORTED_SHARE * len(terms)):
         return f"unsupported words: {', '.join(sorted(absent)[:4])}"
+    # every distinctive word within one passage sentence and its neighbour: words of the passage
+    # recombined into a new claim (« DEBEX est un exercice de crise cyber ») do not pass; common
+    # words of the question's own wording (« parution ») may be restated
+    missing = _window_gap(terms - restated_question_terms(question), facts)
+    if missing:
+        return f"words not found together in one passage sentence: {', '.join(missing[:4])}"
     for clause in _PASSAGE_SENTENCE.split(core(sentence)):
         clause_terms = terms_of(clause) - generic_terms()
         closest = _closest_sentence(clause_terms, facts) if len(clause_terms) >= 2 else None
@@ -162,6 +175,44 @@ def support_problem(sentence: str, question: str, facts: Sequence[PassageFacts])
     if question_dispositifs and own and not own & question_dispositifs:
         return f"other dispositif ({', '.join(sorted(own))}) than the question's"
     return None
+
+
+def restated_question_terms(question: str) -> set[str]:
+    """Terms of the question's lower-case common words of 6 letters or more (« parution »,
+    « obligatoire »), which an answer may restate; never its acronyms or names (« EHPAD »)."""
+    words = [w for w in re.findall(r"[^\W\d_]{6,}", question) if w.islower()]
+    return terms_of(" ".join(words))
+
+
+def _window_gap(terms: set[str], facts: Sequence[PassageFacts]) -> list[str]:
+    """The terms absent from the best window of two neighbouring sentences of one passage."""
+    best: set[str] | None = None
+    for fact in facts:
+        pieces = [p for p, _ in fact.sentences] or [fact.terms]
+        for i in range(len(pieces)):
+            window = pieces[i] | (pieces[i + 1] if i + 1 < len(pieces) else frozenset())
+            gap = _absent(terms, window)
+            if best is None or len(gap) < len(best):
+                best = gap
+    return sorted(best or ())
+
+
+def _absent(terms: Iterable[str], found: frozenset[str] | set[str]) -> set[str]:
+    """``terms`` not in ``found``, a stem the analyzer left longer or shorter aside
+    (« déclar » / « déclarent »: a shared start of 5 letters or more)."""
+    return {
+        t
+        for t in terms
+        if t not in found
+        and not (
+            len(t) >= 5
+            and any(
+                w[:5] == t[:5] and (w.startswith(t) or t.startswith(w))
+                for w in found
+                if len(w) >= 5
+            )
+        )
+    }
 
 
 def _closest_sentence(

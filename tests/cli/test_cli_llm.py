@@ -195,3 +195,37 @@ def test_build_services_wires_the_llm_everywhere(env: dict[str, str], stub: Stub
         assert assistant.ask(QUESTION).mode == "llm"
     finally:
         services.close()
+
+
+def _rewording(body: dict[str, object]) -> str:
+    """A "model" answering with the first sentence it was given, cited."""
+    import re
+
+    prompt = user_prompt(body)  # type: ignore[arg-type]
+    match = re.search(r'<extrait numero="1"[^>]*>\n(.*?)\n</extrait>', prompt, re.DOTALL)
+    if match is None:
+        return "ok"
+    first = re.split(r"(?<=[.!?])\s", match.group(1).strip(), maxsplit=1)[0]
+    return f"En bref : {first.rstrip('.')} [1]."
+
+
+def test_chat_prints_the_answer_then_the_model_s_version(
+    env: dict[str, str], stub: StubLLMServer
+) -> None:
+    from agent.messages import REFORMULATED
+
+    stub.reply = _rewording
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--user", "t"],
+        env={**llm_env(env, stub.base_url), "CARE_LLM_PROFILE": "cpu"},
+        cwd=ROOT,
+        input=f"{QUESTION}\n",
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    first = result.stdout.find("Sources :")
+    refined = result.stdout.find("En bref : ")
+    assert 0 <= first < refined, result.stdout
+    assert REFORMULATED in result.stdout[refined:]

@@ -283,3 +283,135 @@ def test_a_date_question_answered_without_the_date_is_rejected() -> None:
         extractive_text=extractive,
     )
     assert "does not answer" in result.reason
+
+
+# -- second run of the 0.5B model (prompt asking for the citation at the end) ---------------------
+ECHEANCES = (
+    "L'instruction n° DNS/2025/12, signée le 22 janvier 2025 et publiée au Bulletin officiel le "
+    "17 février 2025, fixe sept actions avec une échéance par action ; ces échéances n'ont pas "
+    "été retrouvées. Le référentiel d'identification électronique (RIE) tolère le simple "
+    "identifiant et mot de passe pour l'accès local jusqu'au 1er janvier 2026 au plus tard."
+)
+D1_CIBLES = (
+    "Le domaine 1 (D1) du programme CaRE poursuit deux cibles techniques. La première cible du "
+    "D1 est de reprendre la maîtrise des annuaires techniques, c'est-à-dire en pratique "
+    "l'Active Directory (AD). Ces deux cibles ont été jugées prioritaires parce que les attaques "
+    "récentes contre les hôpitaux sont entrées par des services exposés sur internet."
+)
+
+
+def test_real_prompt_echo_and_invented_dates_are_dropped() -> None:  # REAL, q055
+    raw = (
+        "Le programme CaRE (2023-2028) a des prochaines échéances : le 1er janvier 2027, le 1er "
+        "janvier 2028, et le 1er janvier 2029.\n\n"
+        "Extrait numéro 1 :\n"
+        "L'instruction n° DNS/2025/12, signée le 22 janvier 2025 et publiée au Bulletin officiel "
+        "le 17 février 2025, fixe sept actions avec une échéance par action ; ces échéances n'ont "
+        "pas été retrouvées.\n\nExtrait numéro 2 :"
+    )
+    result = kept(raw, given(ECHEANCES), "quelles sont les prochaines échéances CaRE en 2026 ?")
+    assert "2027" not in result.text and "Extrait" not in result.text
+    assert result.text.startswith("L'instruction n° DNS/2025/12") and result.cited == (1,)
+    reasons = [reason for _, reason in result.dropped]
+    assert reasons.count("no content (citations or a fragment only)") == 2
+    assert "uncited, and no given passage backs it" in reasons
+
+
+def test_real_domain_swapped_for_the_question_s_is_dropped() -> None:  # REAL, q019
+    raw = (
+        "Le domaine 2 du programme CaRE poursuit deux cibles techniques. La première cible du D1 "
+        "est de reprendre la maîtrise des annuaires techniques, c'est-à-dire en pratique "
+        "l'Active Directory (AD). Ces deux cibles ont été jugées prioritaires parce que les "
+        "attaques récentes contre les hôpitaux sont entrées par des services exposés sur "
+        "internet."
+    )
+    result = rejected(raw, given(D1_CIBLES), "care domaine 2 active directory exposition internet")
+    reasons = [reason for _, reason in result.dropped]
+    assert reasons == [
+        "uncited, and no given passage backs it",  # « domaine 2 » where the passage says D1
+        "uncited, and no given passage backs it",  # a D1 sentence for a D2 question
+        "no content (refers to a sentence left out)",  # « Ces deux cibles » → which ones?
+    ]
+
+
+def test_negation_is_compared_clause_by_clause() -> None:  # REAL wording, q055
+    question = "quelles échéances pour l'instruction DNS/2025/12 ?"
+    kept(
+        "L'instruction n° DNS/2025/12 fixe sept actions avec une échéance par action ; ces "
+        "échéances n'ont pas été retrouvées [1].",
+        given(ECHEANCES),
+        question,
+    )
+    rejected(
+        "L'instruction n° DNS/2025/12 ne fixe pas sept actions ; ces échéances n'ont pas été "
+        "retrouvées [1].",
+        given(ECHEANCES),
+        question,
+    )
+
+
+# -- wrong statements the first version of the checks let through (REAL, Qwen 0.5B) ---------------
+DEBEX = (
+    "DEBEX (début de l'exercice) : Signal qui marque le lancement d'un exercice de crise dans le "
+    "chronogramme. Le guide ANSSI/CCA organise la préparation de DEBEX jusqu'à FINEX."
+)
+ARRETE = (
+    "L'arrêté du 10 janvier 2025 a été publié au Journal officiel n° 0015 du 18 janvier 2025. "
+    "L'arrêté du 10 janvier 2025 porte sur un financement de la continuité et de la reprise "
+    "d'activité, sur atteinte d'objectifs, opéré par l'ANS."
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [  # passage words recombined into false definitions (q109)
+        "Débex est un exercice de crise cyber en établissement de santé [1].",
+        "Finex est le dernier exercice de crise dans le chronogramme [1].",
+    ],
+)
+def test_real_recombined_words_are_rejected(sentence: str) -> None:
+    result = rejected(sentence, given(DEBEX), "DEBEX / FINEX ça veut dire quoi")
+    assert "words" in result.reason
+
+
+def test_real_swapped_subject_is_rejected() -> None:  # q073: « montant » for « arrêté »
+    question = "l'arrêté du 10 janvier 2025, il concerne quoi ?"
+    rejected(
+        "Le montant du 10 janvier 2025 concerne un financement de la continuité et de la reprise "
+        "d'activité sur atteinte d'objectifs, opéré par l'ANS [1].",
+        given(ARRETE),
+        question,
+    )
+    kept(
+        "L'arrêté du 10 janvier 2025 porte sur un financement de la continuité et de la reprise "
+        "d'activité, opéré par l'ANS [1].",
+        given(ARRETE),
+        question,
+    )
+
+
+def test_real_prompt_layout_echo_is_no_content() -> None:  # q073
+    result = rejected(
+        "Extrait numéro 3 - Source: arretes-care [1].",
+        given(ARRETE),
+        "l'arrêté du 10 janvier 2025, il concerne quoi ?",
+    )
+    assert "prompt's layout" in result.reason
+
+
+def test_common_words_of_the_question_may_be_restated() -> None:  # q085
+    passage = (
+        "DNS/2025/12 : instruction adressée aux DG d'ARS qui impose sept actions prioritaires "
+        "de SSI aux établissements sanitaires, publiée au BO du 17 février 2025."
+    )
+    kept(
+        "La date de parution au BO de l'instruction DNS/2025/12 sur les actions prioritaires "
+        "est le 17 février 2025 [1].",
+        given(passage),
+        "date de parution au BO de l'instruction DNS sur les actions prioritaires",
+    )
+    rejected(  # but not a name: « EHPAD » is not in the passage
+        "Les EHPAD reçoivent l'instruction DNS/2025/12 [1].",
+        given(passage),
+        "les EHPAD reçoivent-ils l'instruction DNS/2025/12 ?",
+    )

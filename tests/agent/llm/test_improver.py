@@ -20,7 +20,7 @@ from tests.agent.llm.conftest import PROMPTS_DIR, RecordingSearcher, make_assist
 CONFIG = LLMConfig(base_url="http://127.0.0.1:9/v1", model="fake", timeout=1, evidence="passages")
 GOOD = (
     "Le programme CaRE finance la cybersécurité des établissements de santé, avec 750 millions "
-    "d'euros sur 2023-2027 [1]. Le domaine 2 couvre la continuité et la reprise d'activité [3]."
+    "d'euros sur 2023-2027 [1]. Le domaine 2 porte sur la continuité et la reprise d'activité [3]."
 )
 
 
