@@ -9,9 +9,13 @@
    the question echoed, not a repeat, not cut before its point), and be backed by the passages it
    cites (figures, distinctive words, negation, dispositif). A sentence without a citation that
    one given passage backs is *repaired* (that passage's number is added); otherwise it fails;
-3. ``policy`` decides what a failing sentence costs: ``"drop"`` removes it and keeps the others,
-   ``"fallback"`` rejects the whole answer when a sentence fails a support check (figures, words,
-   negation, dispositif). Content failures (echo, repeat, bare citations) are always just dropped;
+3. ``policy`` decides what a failing sentence costs: ``"fallback"`` (the default) rejects the
+   whole answer when a sentence fails a support check (figures, words, negation, dispositif);
+   ``"drop"`` removes it and keeps the others. Content failures (echo, repeat, bare citations)
+   are always just dropped. Measured on 40 questions with a 0.5B model: the 9 answers only
+   ``drop`` keeps were 5 times worse than the extractive answer (the model had lost the point
+   while failing), never better — a model that wrote one unsupported sentence is not trusted
+   with the rest;
 4. the answer must still answer: when the question asks for a date or an amount and the
    extractive answer gives one, the kept text must give one too;
 5. verified quotes, "(à confirmer)" on uncertain sources, length (``grounding``).
@@ -82,7 +86,7 @@ def check_answer(
     extractive_text: str = "",
     system_prompt: str = "",
     max_chars: int = 1500,
-    policy: Policy = "drop",
+    policy: Policy = "fallback",
 ) -> Grounded | Rejected:
     """Apply every rule to ``raw``; see the module docstring."""
     if not raw.strip():

@@ -78,7 +78,7 @@ class LLMConfig:
     max_tokens: int = PROFILES[DEFAULT_PROFILE].max_tokens
     max_passages: int = PROFILES[DEFAULT_PROFILE].max_passages
     evidence: str = PROFILES[DEFAULT_PROFILE].evidence
-    policy: str = "drop"
+    policy: str = "fallback"
     profile: str = DEFAULT_PROFILE
 
     @classmethod

@@ -52,12 +52,15 @@ def chosen_evidence(answer: Answer, max_passages: int = MAX_EVIDENCE_PASSAGES) -
     first sentences of the top passages when the text cites nothing it can match.
     """
     by_number: dict[int, list[str]] = {}
-    for body, markers in _MARKED.findall(answer.text):
-        sentence = _UNCERTAIN.sub("", _BULLET.sub("", body)).strip(" \n")
-        if not sentence:
-            continue
-        for number in dict.fromkeys(int(n) for n in _NUMBER.findall(markers)):
-            by_number.setdefault(number, []).append(sentence)
+    current: list[int] = []
+    for line in answer.text.splitlines():
+        rest = line
+        for body, markers in _MARKED.findall(line):
+            current = list(dict.fromkeys(int(n) for n in _NUMBER.findall(markers)))
+            _attribute(by_number, current, body)
+            rest = rest.replace(body + markers, "", 1)
+        if rest.strip() and current:  # a list item under its cited introduction
+            _attribute(by_number, current, rest)
     evidence: list[Evidence] = []
     for number, said in by_number.items():
         passage = _passage_of(answer, number)
@@ -66,6 +69,13 @@ def chosen_evidence(answer: Answer, max_passages: int = MAX_EVIDENCE_PASSAGES) -
     if not evidence:
         evidence = [Evidence(p, tuple(split_sentences(p.text)[:3])) for p in answer.passages]
     return evidence[:max_passages]
+
+
+def _attribute(by_number: dict[int, list[str]], numbers: list[int], body: str) -> None:
+    sentence = _UNCERTAIN.sub("", _BULLET.sub("", body)).strip(" \n:")
+    if sentence:
+        for number in numbers:
+            by_number.setdefault(number, []).append(sentence)
 
 
 def _passage_of(answer: Answer, number: int) -> Passage | None:

@@ -52,7 +52,7 @@ class LLMAnswerImprover:
         max_tokens: int = ANSWER_MAX_TOKENS,
         max_passages: int = MAX_PASSAGES,
         evidence: str = "sentences",
-        policy: Policy = "drop",
+        policy: Policy = "fallback",
     ) -> None:
         self._client = client
         self._prompts = prompts

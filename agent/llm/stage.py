@@ -88,7 +88,7 @@ def open_llm(
             max_tokens=config.max_tokens,
             max_passages=config.max_passages,
             evidence=config.evidence,
-            policy="fallback" if config.policy == "fallback" else "drop",
+            policy="drop" if config.policy == "drop" else "fallback",
         ),
         rewrite_followup=(
             extractive

@@ -26,7 +26,7 @@ def rewording(body: dict[str, Any]) -> str:
     match = _FIRST_EXTRACT.search(user_prompt(body))
     assert match is not None
     first = re.split(r"(?<=[.!?])\s", match.group(1).strip(), maxsplit=1)[0]
-    return f"En bref : {first.rstrip('.')} [1]."
+    return f"Selon la source, {first[0].lower()}{first[1:].rstrip('.')} [1]."
 
 
 @pytest.fixture
@@ -73,12 +73,12 @@ async def test_the_answer_comes_at_once_then_is_replaced(
     assert not bot.api.sent("editMessageText")
     (edit,) = await edits(bot)
     assert edit.params["message_id"] == answer.result["message_id"]
-    assert edit.plain.startswith("En bref : ") and REFORMULATED in edit.plain
+    assert edit.plain.startswith("Selon la source, ") and REFORMULATED in edit.plain
     assert "Sources :" in edit.plain and "[1]" in edit.plain
     assert [b["text"] for b in edit.buttons] == [b["text"] for b in answer.buttons]
     # the session now holds what the user sees: the Sources button shows the cited excerpt
     session = bot.store.load_session(f"tg:{USER}")
-    assert session.history[-1]["a"].startswith("En bref : ")
+    assert session.history[-1]["a"].startswith("Selon la source, ")
 
 
 async def test_a_failing_or_ungrounded_model_changes_nothing(

@@ -256,7 +256,7 @@ def test_a_sentence_citing_its_passage_then_contradicting_it_is_dropped() -> Non
         "Les EHPAD rattachés à un établissement sanitaire sont éligibles au domaine 1 [1]. "
         "Ils ne partagent pas son système d'information [1]."
     )
-    result = kept(raw, given(EHPAD), "Un EHPAD est-il éligible au D1 ?")
+    result = kept(raw, given(EHPAD), "Un EHPAD est-il éligible au D1 ?", policy="drop")
     assert "ne partagent pas" not in result.text
     assert [r for _, r in result.dropped] == ["negation mismatch with the cited passage"]
     assert isinstance(
@@ -309,7 +309,10 @@ def test_real_prompt_echo_and_invented_dates_are_dropped() -> None:  # REAL, q05
         "le 17 février 2025, fixe sept actions avec une échéance par action ; ces échéances n'ont "
         "pas été retrouvées.\n\nExtrait numéro 2 :"
     )
-    result = kept(raw, given(ECHEANCES), "quelles sont les prochaines échéances CaRE en 2026 ?")
+    question = "quelles sont les prochaines échéances CaRE en 2026 ?"
+    fallback = rejected(raw, given(ECHEANCES), question)  # the default: one invented sentence
+    assert "uncited" in fallback.reason  # … and the model is not trusted with the rest
+    result = kept(raw, given(ECHEANCES), question, policy="drop")
     assert "2027" not in result.text and "Extrait" not in result.text
     assert result.text.startswith("L'instruction n° DNS/2025/12") and result.cited == (1,)
     reasons = [reason for _, reason in result.dropped]

@@ -41,7 +41,7 @@ def test_a_grounded_answer_replaces_the_extractive_one(
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        ("Le programme CaRE finance la gestion des ressources humaines.", "no sentence passed"),
+        ("Le programme CaRE finance la gestion des ressources humaines.", "uncited"),
         ("Le programme CaRE finance la cybersécurité des établissements [4].", "outside"),
         ("The CaRE programme funds the cybersecurity of hospitals in France [1].", "French"),
     ],

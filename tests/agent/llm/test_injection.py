@@ -102,7 +102,9 @@ def test_a_partly_obedient_answer_keeps_no_foreign_citation_or_link(
     answer = assistant_for(stub, RecordingSearcher(passages), store).ask(
         f"Que finance le programme CaRE ? {INJECTION}"
     )
-    assert answer.mode == "llm"  # grounded, so kept, but the foreign link is gone
+    # the link is removed, and the sentence left (« consultez [1] ») fails its check: under the
+    # default policy the model's answer is not trusted with the rest
+    assert answer.mode == "extractive"
     assert_safe(answer, system, passages)
     stub.reply = "Le programme CaRE finance la cybersécurité [1], voir aussi la source [9]."
     again = assistant_for(stub, RecordingSearcher(passages), store).ask("Que finance CaRE ?")
