@@ -46,6 +46,10 @@ ERASED = "Toutes vos données ont été effacées."
 ERASE_CANCELLED = "Rien n'a été effacé."
 RESUMING = "Reprenons le dialogue là où vous l'aviez laissé (tapez /annuler pour l'abandonner)."
 FEEDBACK_THANKS = "Merci pour votre avis : il sert à améliorer les réponses."
+REFORMULATED = (
+    "✎ Réponse reformulée par le modèle de langue : chaque phrase a été vérifiée dans les "
+    "sources citées."
+)
 PATIENT_REQUEST = (
     "Je suis l'assistant des référents cybersécurité des établissements de santé : je ne peux "
     "pas répondre à une demande personnelle de patient, et je préfère ne pas vous orienter au "

@@ -5,6 +5,7 @@ Replies are plain data so that the terminal, the CLI and Telegram render the sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -53,12 +54,18 @@ class TextReply:
     """A message. ``sources`` lists the citations its ``[n]`` markers point to.
 
     ``kind="privacy"``: the turn seemed to carry patient data and was not processed (nothing
-    stored); a front end may add what it can do about the user's message (e.g. delete it)."""
+    stored); a front end may add what it can do about the user's message (e.g. delete it).
+
+    ``refine``, on an answer when a language model is configured, is the slow second step: a
+    blocking call (run it in a worker thread, after sending this reply) that returns the
+    model's checked rewording as the reply to show instead, or None to keep this one.
+    """
 
     text: str
     sources: tuple[SourceRef, ...] = ()
     kind: Literal["answer", "info", "error", "question", "privacy"] = "info"
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
+    refine: Callable[[], TextReply | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

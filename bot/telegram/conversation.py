@@ -30,6 +30,7 @@ from bot.telegram.access import assistant_user_id
 from bot.telegram.delivery import answer_query, chat_action, deliver, with_retry
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
+from bot.telegram.refinement import schedule_refinements
 from bot.telegram.rendering import LABEL_PREFIX, escape, render, sources_only
 from bot.telegram.runtime import BotRuntime
 
@@ -251,8 +252,10 @@ class Conversation:
         if any(isinstance(r, TextReply) and r.kind == "privacy" for r in replies):
             kind = "possible patient data, not processed"  # never the command word
             replies = await self._patient_data(update, context, replies)
-        items = render(replies, private=chat.type == ChatType.PRIVATE)
-        await deliver(context.bot, chat.id, items)
+        private = chat.type == ChatType.PRIVATE
+        items = render(replies, private=private)
+        sent = await deliver(context.bot, chat.id, items)
+        schedule_refinements(replies, sent, private)
         total_ms = 1000 * (time.perf_counter() - started)
         self.rt.metrics.record_turn(total_ms)
         logger.info(
