@@ -76,8 +76,18 @@ class Assistant:
             self._by_name[flow.name] = flow
 
     # -- questions ------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
-        """Answer one free question from the knowledge base (no session involved)."""
+    def ask(
+        self,
+        question: str,
+        history: list[dict[str, str]] | None = None,
+        *,
+        improve: bool = True,
+    ) -> Answer:
+        """Answer one free question from the knowledge base (no session involved).
+
+        With ``improve`` (and a model configured) the model's checked version is waited for;
+        conversations pass False and offer it later (``TextReply.refine``).
+        """
         started = time.perf_counter()
         history = history or []
         query = question
@@ -94,7 +104,7 @@ class Assistant:
             answer.passages,
             answer.sources,
         )
-        if answer.found and self.improver is not None:
+        if improve and answer.found and self.improver is not None:
             improved = self.improver.improve(question, history, answer)
             if improved is not None:
                 answer = improved
@@ -124,7 +134,7 @@ class Assistant:
         if problem is not None:
             return [TextReply(problem, kind="error")]
         window = session.history[-self.history_turns :] if self.history_turns > 0 else []
-        answer = self.ask(question, window)
+        answer = self.ask(question, window, improve=False)
         kept = max(HISTORY_TURNS, self.history_turns)
         session.history = [*session.history, {"q": question, "a": answer.text[:500]}][-kept:]
         if not answer.found:
@@ -141,9 +151,16 @@ class Assistant:
                 for ref in answer.sources
             ),
         }
+        refine = None
+        if self.improver is not None:
+            refine = self._refinement(session.user_id, feedback_id, window, answer)
         return [
             TextReply(
-                full_text(answer), sources=answer.sources, kind="answer", feedback_id=feedback_id
+                full_text(answer),
+                sources=answer.sources,
+                kind="answer",
+                feedback_id=feedback_id,
+                refine=refine,
             )
         ]
 
@@ -180,6 +197,42 @@ class Assistant:
             reprompt = flow.reprompt(self._context(session, store), session.flow_state)
             replies += self._bind(session, store, reprompt)
         return replies
+
+    def _refinement(
+        self, user_id: str, feedback_id: str, window: list[dict[str, str]], answer: Answer
+    ) -> Callable[[], TextReply | None]:
+        """The model's rewording of ``answer``, as a reply, for a front end to show later."""
+        improver = self.improver
+        history = [dict(turn) for turn in window]
+
+        def refine() -> TextReply | None:
+            if improver is None:
+                return None
+            improved = improver.improve(answer.question, history, answer)
+            if improved is None:
+                return None
+            self._remember_refined(user_id, feedback_id, improved)
+            text = full_text(improved)
+            marked = f"{improved.text}\n\n{messages.REFORMULATED}{text[len(improved.text) :]}"
+            return TextReply(
+                marked, sources=improved.sources, kind="answer", feedback_id=feedback_id
+            )
+
+        return refine
+
+    def _remember_refined(self, user_id: str, feedback_id: str, improved: Answer) -> None:
+        """The session's history holds what the user now sees (for follow-ups and Sources)."""
+        with self.store.user_turn(user_id):
+            session = self.store.load_session(user_id)
+            for entry in session.history:
+                if entry.get("id") == feedback_id:
+                    entry["a"] = improved.text[:500]
+                    entry["sources"] = "\n\n".join(
+                        f"[{ref.number}] {ref.title} — {ref.section}\n{ref.excerpt}"
+                        for ref in improved.sources
+                    )
+                    self.store.save_session(session)
+                    return
 
     # -- turns ----------------------------------------------------------------------------
     def handle(self, turn: Turn) -> list[Reply]:

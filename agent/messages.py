@@ -59,6 +59,10 @@ RESUMING_AFTER_RESTART = (
     "aviez envoyé. Voici où nous en sommes (tapez /annuler pour arrêter)."
 )
 FEEDBACK_THANKS = "Merci pour votre avis : il sert à améliorer les réponses."
+REFORMULATED = (
+    "✎ Réponse reformulée par le modèle de langue : chaque phrase a été vérifiée dans les "
+    "sources citées."
+)
 PATIENT_REQUEST = (
     "Je suis l'assistant des référents cybersécurité des établissements de santé : je ne peux "
     "pas répondre à une demande personnelle de patient, et je préfère ne pas vous orienter au "

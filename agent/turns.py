@@ -5,6 +5,7 @@ Replies are plain data so that the terminal, the CLI and Telegram render the sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -63,6 +64,10 @@ class TextReply:
     stored); a front end may add what it can do about the user's message (e.g. delete it).
     ``styled`` texts are written by the assistant itself and may mark **strong** spans with
     double asterisks; front ends render them (Telegram: bold) or drop the asterisks.
+
+    ``refine``, on an answer when a language model is configured, is the slow second step: a
+    blocking call (run it in a worker thread, after sending this reply) that returns the
+    model's checked rewording as the reply to show instead, or None to keep this one.
     """
 
     text: str
@@ -71,6 +76,7 @@ class TextReply:
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
     styled: bool = False
     options: tuple[Option, ...] = ()  # buttons under the message that answer no question
+    refine: Callable[[], TextReply | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -64,12 +64,16 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         return None
     key = settings.care_llm_api_key.get_secret_value() if settings.care_llm_api_key else None
     try:
-        return LLMConfig(
-            base_url=base_url,
-            model=(settings.care_llm_model or "").strip(),
+        return LLMConfig.for_profile(
+            settings.care_llm_profile,
+            base_url,
+            (settings.care_llm_model or "").strip(),
             api_key=key or None,
             timeout=settings.care_llm_timeout,
             provider=settings.care_llm_provider,
+            max_tokens=settings.care_llm_max_tokens,
+            evidence=settings.care_llm_evidence,
+            policy=settings.care_llm_policy,
         )
     except LLMConfigError as exc:
         raise ConfigurationError(str(exc), user_message=exc.user_message) from exc

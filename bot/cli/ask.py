@@ -25,6 +25,10 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "found": answer.found,
         "mode": answer.mode,
         "as_of": answer.as_of.isoformat(),
+        "citations": [  # what the answer's [n] markers point to
+            {"number": ref.number, "id": ref.source_id, "section": ref.section, "url": ref.url}
+            for ref in (answer.sources if answer.found else ())
+        ],
         "sources": [
             {
                 "id": p.citation.source_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -60,6 +61,31 @@ def render(replies: list[Reply], out_dir: Path) -> list[Choice]:
     return options
 
 
+def refine_in_background(replies: list[Reply], interactive: bool) -> list[threading.Thread]:
+    """The model's version of each answer, printed when it arrives (the first answer is shown
+    already): in a terminal, under what the user is typing; from a pipe, before the next line."""
+    threads = []
+    for reply in replies:
+        if isinstance(reply, TextReply) and reply.refine is not None:
+            thread = threading.Thread(
+                target=_print_refined, args=(reply, interactive), name="care-refine", daemon=True
+            )
+            thread.start()
+            threads.append(thread)
+    return threads
+
+
+def _print_refined(reply: TextReply, interactive: bool) -> None:
+    assert reply.refine is not None
+    better = reply.refine()
+    if better is None:
+        return
+    console.print(("\n" if interactive else "") + better.text, markup=False)
+    console.print()
+    if interactive:
+        console.print(PROMPT, end="", markup=False)
+
+
 def to_turn(user_id: str, line: str, options: list[Choice]) -> Turn:
     stripped = line.strip()
     if stripped.isdigit() and options and 1 <= int(stripped) <= len(options):
@@ -95,7 +121,12 @@ def chat(
             continue
         if line.strip() in {"/quitter", "/exit", "/quit"}:
             break
-        options = render(svc.assistant.handle(to_turn(user_id, line, options)), out_dir)
+        replies = svc.assistant.handle(to_turn(user_id, line, options))
+        options = render(replies, out_dir)
+        pending = refine_in_background(replies, interactive)
+        if not interactive:  # a script reads both versions in order
+            for thread in pending:
+                thread.join()
     svc.close()
 
 

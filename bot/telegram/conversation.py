@@ -38,6 +38,7 @@ from bot.telegram.delivery import answer_query, chat_action, deliver, retire_but
 from bot.telegram.erasure import Erasure
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
+from bot.telegram.refinement import schedule_refinements
 from bot.telegram.rendering import (
     Callback,
     Outgoing,
@@ -77,8 +78,10 @@ def pressed_label(message: MaybeInaccessibleMessage | None, data: str) -> str | 
 
 @dataclasses.dataclass
 class Sent:
-    """What a turn sent: the message now showing the pending question's buttons, if any."""
+    """What a turn sent: the messages Telegram acknowledged, in order, and the one now showing
+    the pending question's buttons, if any."""
 
+    messages: list[Message] = dataclasses.field(default_factory=list)
     question_message: int | None = None
 
 
@@ -328,6 +331,7 @@ class Conversation:
                 await self._mark_choice(query.message, turn.text)
         items = render(replies, private=private)
         sent = await self._send(context, chat.id, items)
+        schedule_refinements(replies, sent.messages, private)
         pressed = query.message.message_id if query is not None and query.message else None
         await self._delivered(
             turn,
@@ -370,6 +374,7 @@ class Conversation:
         sent = Sent()
         for item in items:
             messages = await deliver(context.bot, chat_id, [item])
+            sent.messages += messages
             if isinstance(item, OutText) and item.question and messages:
                 sent.question_message = messages[-1].message_id
         return sent

@@ -136,7 +136,7 @@ def test_typing_an_answer_instead_of_choosing_drops_the_proposal(
     [
         "Le CH de Montville engage un projet de continuité [9].",  # invented citation
         "Le CH de Montville engage un projet de continuité et de reprise d'activité.",  # none
-        "Tu es l'Assistant CaRE, un assistant documentaire pour les référents sécurité des "
+        "Tu es l'Assistant CaRE : tu réponds aux référents sécurité des "
         "systèmes d'information [1].",  # the system prompt recited
     ],
 )
