@@ -11,7 +11,7 @@ from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import Flow
 from agent.llm import LLMConfig, LLMConfigError, LLMStage, open_llm
-from agent.store import SqliteStore, Store
+from agent.store import SqliteStore, Store, private_directory
 from bot.errors import ConfigurationError
 from bot.settings import Settings
 from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, Passage, analyze_text
@@ -162,6 +162,7 @@ def build_services(
 ) -> Services:
     """Everything a front end needs. ``with_flows=False`` (``care-bot ask``: questions only)
     skips the dialogues, whose rule tables and dossier specs take a while to load."""
+    private_directory(settings.care_data_dir, tighten=True)  # the store and the index: 0700
     index = open_index(settings, progress)
     llm = open_llm_stage(settings)
     store = open_store(settings)

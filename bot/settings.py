@@ -54,7 +54,9 @@ class Settings(BaseSettings):
     care_webhook_port: int = 8443
     care_webhook_url: str | None = None
     care_webhook_secret: SecretStr | None = None
+    care_webhook_secret_file: Path | None = None  # a file holding the secret (docker secrets)
     care_upload_max_kb: int = 200  # answers files sent to the Telegram bot
+    care_forget_denied_days: int = Field(default=30, ge=0)  # denied requests forgotten after
     care_telegram_concurrency: int = 256  # updates processed at once (one at a time per user)
     # Requests per second to Telegram, all chats together (Telegram's flood limit is about 30
     # messages/s per bot; paid broadcasts allow more). 0 disables this limiter.

@@ -16,6 +16,8 @@ from bot.cli.output_files import OutputError, write_new_version
 
 PROMPT = "vous> "
 
+Choice = tuple[Option, str | None]  # an option and the token of the question it answers
+
 
 def save_document(reply: DocumentReply, out_dir: Path) -> None:
     """Save a document in ``out_dir``, never over an existing file (``…-v2.docx`` instead)."""
@@ -35,18 +37,24 @@ def save_document(reply: DocumentReply, out_dir: Path) -> None:
         console.print(reply.caption, markup=False)
 
 
-def render(replies: list[Reply], out_dir: Path) -> list[Option]:
-    """Print replies; return the options of the last choice so the user can answer by number."""
-    options: list[Option] = []
+def _print_options(options: tuple[Option, ...]) -> None:
+    for number, option in enumerate(options, start=1):
+        console.print(f"  {number}. {option.label}", markup=False)
+
+
+def render(replies: list[Reply], out_dir: Path) -> list[Choice]:
+    """Print replies; return the options of the last one so the user can answer by number."""
+    options: list[Choice] = []
     for reply in replies:
         if isinstance(reply, TextReply):
-            console.print(reply.text, markup=False)
-            options = []
+            text = reply.text.replace("**", "") if reply.styled else reply.text
+            console.print(text, markup=False)
+            _print_options(reply.options)
+            options = [(option, None) for option in reply.options]
         elif isinstance(reply, ChoiceReply):
             console.print(reply.question, markup=False)
-            for number, option in enumerate(reply.options, start=1):
-                console.print(f"  {number}. {option.label}", markup=False)
-            options = list(reply.options)
+            _print_options(reply.options)
+            options = [(option, reply.token) for option in reply.options]
         elif isinstance(reply, DocumentReply):
             save_document(reply, out_dir)
         console.print()
@@ -78,14 +86,11 @@ def _print_refined(reply: TextReply, interactive: bool) -> None:
         console.print(PROMPT, end="", markup=False)
 
 
-def to_turn(user_id: str, line: str, options: list[Option]) -> Turn:
+def to_turn(user_id: str, line: str, options: list[Choice]) -> Turn:
     stripped = line.strip()
     if stripped.isdigit() and options and 1 <= int(stripped) <= len(options):
-        return Turn(
-            user_id,
-            text=options[int(stripped) - 1].label,
-            action=options[int(stripped) - 1].action,
-        )
+        option, token = options[int(stripped) - 1]
+        return Turn(user_id, text=option.label, action=option.action, token=token)
     if stripped.startswith("@") and Path(stripped[1:]).is_file():
         path = Path(stripped[1:])
         return Turn(user_id, attachment=Attachment(path.name, path.read_bytes()))

@@ -68,13 +68,13 @@ async def test_the_answer_comes_at_once_then_is_replaced(
     calls = await bot.send(QUESTION)
     first_answer = time.perf_counter() - started
     (answer,) = [c for c in calls if c.method == "sendMessage"]
-    assert "Sources :" in answer.plain and REFORMULATED not in answer.plain
+    assert "<b>Sources</b>" in answer.html and REFORMULATED not in answer.plain
     assert first_answer < 0.5  # not waiting for the model
     assert not bot.api.sent("editMessageText")
     (edit,) = await edits(bot)
     assert edit.params["message_id"] == answer.result["message_id"]
     assert edit.plain.startswith("Selon la source, ") and REFORMULATED in edit.plain
-    assert "Sources :" in edit.plain and "[1]" in edit.plain
+    assert "<b>Sources</b>" in edit.html and "¹" in edit.plain  # rendered as the first answer
     assert [b["text"] for b in edit.buttons] == [b["text"] for b in answer.buttons]
     # the session now holds what the user sees: the Sources button shows the cited excerpt
     session = bot.store.load_session(f"tg:{USER}")
