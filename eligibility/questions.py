@@ -126,7 +126,8 @@ QUESTIONS: Final[tuple[QuestionSpec, ...]] = (
         "etablissement_support",
         "bool",
         "Votre établissement est-il l'établissement support de son GHT ?",
-        "L'établissement support porte le dossier unique du GHT. Répondez oui ou non.",
+        "D'après nos sources, l'établissement support porte le dossier unique du GHT "
+        "(à confirmer). Répondez oui ou non.",
         {"field": "categorie", "equals": "ght"},
         YES_NO,
     ),
