@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
 from agent import messages
 from agent.answering import Answer, ExtractiveComposer, full_text
 from agent.flows.base import Flow, FlowContext, FlowStep
+from agent.followup_context import answer_context, previous_answer
 from agent.input_text import (
     MAX_QUESTION_CHARS,
     clean_text,
@@ -31,6 +32,7 @@ from retrieval import GlossaryEntry, SearchResult, SourceNote
 logger = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
+SEARCH_DEPTH = 8  # passages retrieved: the composer drops those about another dispositif
 
 
 class Searcher(Protocol):
@@ -67,23 +69,22 @@ class Assistant:
 
     # -- questions ------------------------------------------------------------------------
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
-        """Answer one free question from the knowledge base (no session involved)."""
+        """Answer one free question from the knowledge base (no session involved).
+
+        ``history`` (oldest first) lets a follow-up lean on the previous answer: its
+        dispositifs, its intents and the items of the list it gave.
+        """
         started = time.perf_counter()
         history = history or []
+        meaning = self.composer.understand(question, previous_answer(history))
         query = question
         if self.rewrite_followup is not None and history:
             query = self.rewrite_followup(question, history)
-        result = self.searcher.search(query, k=5)
-        answer = self.composer.compose(result, self.clock())
-        answer = Answer(
-            question,
-            answer.text,
-            answer.found,
-            answer.mode,
-            answer.as_of,
-            answer.passages,
-            answer.sources,
-        )
+        if meaning.item_text:
+            query = f"{meaning.item_text} {query}"
+        result = self.searcher.search(query, k=SEARCH_DEPTH)
+        result = replace(result, query=question) if meaning.item_text else result
+        answer = replace(self.composer.compose(result, self.clock(), meaning), question=question)
         if answer.found and self.improver is not None:
             improved = self.improver.improve(question, history, answer)
             if improved is not None:
@@ -113,7 +114,10 @@ class Assistant:
         window = session.history[-self.history_turns :] if self.history_turns > 0 else []
         answer = self.ask(question, window)
         kept = max(HISTORY_TURNS, self.history_turns)
-        session.history = [*session.history, {"q": question, "a": answer.text[:500]}][-kept:]
+        context = answer_context(answer)
+        session.history = [*session.history, {"q": question, "a": answer.text[:500], **context}][
+            -kept:
+        ]
         if not answer.found:
             return [TextReply(answer.text, kind="answer")]
         feedback_id = self.store.add_feedback(
@@ -122,6 +126,7 @@ class Assistant:
         session.history[-1] = {
             "q": question,
             "a": answer.text[:500],
+            **context,
             "id": feedback_id,
             "sources": "\n\n".join(
                 f"[{ref.number}] {ref.title} — {ref.section}\n{ref.excerpt}"

@@ -19,13 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.input_text import fold
+from agent.sentences import BULLET, split_line
 
 MAX_LIST_ITEMS = 10
 MAX_ITEM_CHARS = 320
 LIST_ABRIDGED = "(liste abrégée, voir la source [{number}])"
 UNANNOUNCED = "D'après la source {marker} :"  # first line of a list no sentence announces
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÖØ-Þ0-9«(•-])")
-BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 _ORDINALS = (
     r"premi[eè]re?|deuxi[eè]me|seconde?|troisi[eè]me|quatri[eè]me|cinqui[eè]me|sixi[eè]me"
@@ -128,11 +127,6 @@ def has_deadline(sentence: str) -> bool:
 
 def has_date(sentence: str) -> bool:
     return bool(DATE_IN_TEXT.search(sentence))
-
-
-def split_line(line: str) -> list[str]:
-    """The sentences of one line of text."""
-    return [part.strip() for part in SENTENCE_END.split(line) if part.strip()]
 
 
 def find_enumerations(text: str) -> list[Enumeration]:

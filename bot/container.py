@@ -14,6 +14,7 @@ from agent.llm import LLMConfig, LLMConfigError, LLMStage, open_llm
 from agent.store import SqliteStore, Store
 from bot.errors import ConfigurationError
 from bot.settings import Settings
+from facts import load_fact_base
 from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, Passage, analyze_text
 
 if TYPE_CHECKING:
@@ -134,7 +135,9 @@ def build_services(settings: Settings, progress: Progress | None = None) -> Serv
     assistant = Assistant(
         searcher=index,
         store=store,
-        composer=ExtractiveComposer(analyze_text),
+        composer=ExtractiveComposer(
+            analyze_text, load_fact_base(settings.care_knowledge_dir), index.sources()
+        ),
         flows=build_flows(settings, index, llm),
         improver=llm.improver,
         rewrite_followup=llm.rewrite_followup,

@@ -10,8 +10,28 @@ UNCERTAIN_MARKER = "(à confirmer)"
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """One page a note was written from (its front matter ``sources``), with its short key.
+
+    The note's body attributes a sentence to it with a ``[^key]`` marker after the sentence, or
+    a whole section with the marker at the end of the heading.
+    """
+
+    key: str
+    title: str
+    url: str
+    date: date | None = None
+
+
+@dataclass(frozen=True)
 class Citation:
-    """Where a passage comes from: the source note and the section inside it."""
+    """Where a passage comes from: the source note and the section inside it.
+
+    ``links`` are the other pages the note was written from; ``marks`` (offset in the passage
+    text, key) say which sentence comes from which of them: the key of a mark applies to the
+    sentence that ends at its offset. ``section_key`` applies to every other sentence of the
+    section. A sentence without either comes from the note's main ``url``.
+    """
 
     source_id: str
     title: str
@@ -22,6 +42,17 @@ class Citation:
     checked: date
     status: str
     confidence: str
+    links: tuple[SourceLink, ...] = ()
+    marks: tuple[tuple[int, str], ...] = ()
+    section_key: str = ""
+
+    def link_for(self, start: int, end: int) -> SourceLink | None:
+        """The page a sentence spanning ``text[start:end]`` comes from (None: the main url)."""
+        keys = {link.key: link for link in self.links if link.key}
+        for offset, key in self.marks:
+            if start < offset <= end + 1 and key in keys:
+                return keys[key]
+        return keys.get(self.section_key)
 
     @property
     def uncertain(self) -> bool:
@@ -77,8 +108,11 @@ class SourceNote:
     status: str
     confidence: str
     path: Path
+    links: tuple[SourceLink, ...] = ()
 
-    def citation(self, section: str) -> Citation:
+    def citation(
+        self, section: str, marks: tuple[tuple[int, str], ...] = (), section_key: str = ""
+    ) -> Citation:
         return Citation(
             source_id=self.id,
             title=self.title,
@@ -89,6 +123,9 @@ class SourceNote:
             checked=self.checked,
             status=self.status,
             confidence=self.confidence,
+            links=self.links,
+            marks=marks,
+            section_key=section_key,
         )
 
 
