@@ -25,12 +25,15 @@ from datetime import date
 from agent.declines import NOT_FOUND_TEXT, decline_text
 from agent.dispositif_tags import DispositifTagger
 from agent.enumerations import (
-    MAX_ITEM_CHARS,
+    LIST_ABRIDGED,
     MAX_LIST_ITEMS,
+    UNANNOUNCED,
     Enumeration,
     asks_for_list,
     find_enumerations,
     listed_noun,
+    sentence_after,
+    shorten,
 )
 from agent.evidence import (
     UNCERTAIN_MARK,
@@ -86,8 +89,6 @@ _SUPPORT_AFTER_LIST = 1
 _LIST_CUES = "liste lister énumérer détailler contenir comporter comprendre"
 _GUICHET = "guichet"
 _GLOSSARY = "Glossaire : "
-LIST_ABRIDGED = "(liste abrégée : la suite figure dans la source citée)"
-UNANNOUNCED = "La source citée donne la liste suivante :"
 # A patient's personal request (matched on folded text): the knowledge base is written for
 # referents, and shares words with these requests ("dossier médical", "données de santé").
 _PATIENT_REQUEST = re.compile(
@@ -188,8 +189,7 @@ class ExtractiveComposer:
         if evidence is None:
             return Answer(question, decline_text(topic), False, "extractive", as_of, (), ())
         text, refs = render(evidence)
-        used = _used_passages(evidence, result.passages)
-        return Answer(question, text, True, "extractive", as_of, used, refs, evidence)
+        return Answer(question, text, True, "extractive", as_of, evidence.passages, refs, evidence)
 
     def evidence(self, result: SearchResult, meaning: Understanding) -> Evidence | None:
         """What the answer will say, or None when nothing reliable answers the question."""
@@ -202,12 +202,15 @@ class ExtractiveComposer:
         direct = [self._fact_cited(f) for f in facts if f is not list_fact]
         intro: Cited | None = None
         items: tuple[str, ...] = ()
+        direct_after: list[Cited] = []  # the sentence following a list, before other support
         if list_fact is not None:
             intro, items = self._fact_cited(list_fact), list_fact.items
         elif not facts and (meaning.wants(LIST) or asks_for_list(result.query)):
             listed = self._passage_list(result.query, passages)
             if listed is not None:
-                intro, items = listed
+                intro, items, after = listed
+                if after is not None:
+                    direct_after = [after]
         said: set[str] = set()
         for statement in (*direct, *([intro] if intro else [])):
             said |= self.picker.terms(statement.text)
@@ -229,9 +232,16 @@ class ExtractiveComposer:
         else:
             ordered = sorted(picked, key=lambda p: (p.rank, p.position))
             support = [self._sentence_cited(p.passage, p.sentence) for p in ordered]
+            support = (
+                [*direct_after, *(c for c in support if c.text != direct_after[0].text)]
+                if direct_after
+                else support
+            )
         if meaning.item_text and facts:
             direct = [_about_item(direct[0], meaning), *direct[1:]] if direct else direct
-        return Evidence(meaning, tuple(direct), intro, items, tuple(support), tuple(facts))
+        return Evidence(
+            meaning, tuple(direct), intro, items, tuple(support), tuple(facts), tuple(passages)
+        )
 
     def direct_facts(self, meaning: Understanding) -> list[Fact]:
         """The facts that answer the question's intents, in the order they are asked."""
@@ -301,23 +311,25 @@ class ExtractiveComposer:
     # -- lists from passages ----------------------------------------------------------------
     def _passage_list(
         self, query: str, passages: Sequence[Passage]
-    ) -> tuple[Cited, tuple[str, ...]] | None:
+    ) -> tuple[Cited, tuple[str, ...], Cited | None] | None:
+        """The best list of the passages: its intro, its items (bounded, the cut said), and
+        the sentence that follows it (often a caveat)."""
         best = self._best_enumeration(query, passages)
         if best is None:
             return None
         passage, enumeration = best
         ref = passage_ref(passage, enumeration.items[0])
+        after = sentence_after(passage.text, enumeration.items[-1])
+        following = Cited(marked(after, ref.uncertain), (ref,), passage=passage) if after else None
         if enumeration.inline:
-            return Cited(marked(enumeration.items[0], ref.uncertain), (ref,), passage=passage), ()
+            inline = Cited(marked(enumeration.items[0], ref.uncertain), (ref,), passage=passage)
+            return inline, (), following
         items = enumeration.items[:MAX_LIST_ITEMS]
-        shown = tuple(_shorten(item, MAX_ITEM_CHARS) for item in items)
-        abridged = len(enumeration.items) > len(items) or shown != tuple(items)
-        if abridged:
+        shown = tuple(shorten(item) for item in items)
+        if len(enumeration.items) > len(items) or shown != tuple(items):
             shown = (*shown, LIST_ABRIDGED)
         intro_text = enumeration.intro or UNANNOUNCED
-        if not intro_text.endswith(":"):
-            intro_text = intro_text.rstrip(".") + " :"
-        return Cited(marked(intro_text, ref.uncertain), (ref,), passage=passage), shown
+        return Cited(marked(intro_text, ref.uncertain), (ref,), passage=passage), shown, following
 
     def _best_enumeration(
         self, query: str, passages: Sequence[Passage]
@@ -373,20 +385,17 @@ def _lead(picked: list[Picked], meaning: Understanding) -> tuple[list[Picked], l
 def _about_item(cited: Cited, meaning: Understanding) -> Cited:
     """« Pour l'action 4 (formaliser …) : <fact> »."""
     item = (meaning.item_text or "").rstrip(" ;.")
-    noun = meaning.item_noun or "point"
-    article = "l'" if noun[:1] in "aeiouyh" else "la " if noun in _FEMININE else "le "
+    noun = _ACCENTED.get(meaning.item_noun, meaning.item_noun) or "point"
+    article = "l'" if noun[:1] in "aeiouyhé" else "la " if noun in _FEMININE else "le "
     text = cited.text
     if not re.match(r"^[A-Z]{2}", text):
         text = text[:1].lower() + text[1:]
     return replace(cited, text=f"Pour {article}{noun} {meaning.item} ({item}) : {text}")
 
 
-_FEMININE = frozenset({"piece", "preuve", "cible", "mesure", "condition", "ligne", "etape"})
-
-
-def _used_passages(evidence: Evidence, passages: Sequence[Passage]) -> tuple[Passage, ...]:
-    used = {c.passage.chunk_id for c in evidence.statements if c.passage is not None}
-    return tuple(p for p in passages if p.chunk_id in used) or tuple(passages)
+_FEMININE = frozenset({"pièce", "preuve", "cible", "mesure", "condition", "ligne", "étape"})
+_ACCENTED = {"piece": "pièce", "etape": "étape", "element": "élément", "critere": "critère",
+             "prerequi": "prérequis"}  # fmt: skip
 
 
 def render(evidence: Evidence) -> tuple[str, tuple[SourceRef, ...]]:
@@ -405,24 +414,27 @@ def render(evidence: Evidence) -> tuple[str, tuple[SourceRef, ...]]:
                 cited.append([])
             cited[numbers[ref.url] - 1].append(ref)
             markers.append(f"[{numbers[ref.url]}]")
-        return f"{statement.text} {''.join(dict.fromkeys(markers))}"
+        marker = "".join(dict.fromkeys(markers))
+        if "{marker}" in statement.text:  # "D'après la source [1] :"
+            return statement.text.replace("{marker}", marker)
+        return f"{statement.text} {marker}"
 
     lines: list[str] = []
     if evidence.direct:
         lines.append(" ".join(cite(c) for c in evidence.direct))
+    list_number = ""
     if evidence.intro is not None:
         lines.append(cite(evidence.intro))
-    lines.extend(_item_line(number, item) for number, item in enumerate(evidence.items, 1))
+        list_number = (
+            str(numbers.get(evidence.intro.refs[0].url, 1)) if evidence.intro.refs else ""
+        )
+    for number, item in enumerate(evidence.items, 1):
+        is_cut = item == LIST_ABRIDGED
+        lines.append(LIST_ABRIDGED.format(number=list_number) if is_cut else f"{number}. {item}")
     if evidence.support:
         lines.append(" ".join(cite(c) for c in evidence.support))
     refs = tuple(_source_ref(number, same) for number, same in enumerate(cited, 1))
     return "\n".join(lines), refs
-
-
-def _item_line(number: int, item: str) -> str:
-    if item == LIST_ABRIDGED:
-        return item
-    return f"{number}. {item}"
 
 
 def _source_ref(number: int, refs: Sequence[Ref]) -> SourceRef:
@@ -446,13 +458,6 @@ def _label(item: str) -> str:
     """The label of a list item ("Action 3 : …" → "Action 3"), else its first four words."""
     label, colon, _ = item.partition(" : ")
     return label if colon and len(label) <= 40 else " ".join(item.split()[:4])
-
-
-def _shorten(item: str, limit: int) -> str:
-    if len(item) <= limit:
-        return item
-    cut = item.rfind(" ", 0, limit - 1)
-    return item[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
 
 
 def render_sources(refs: Sequence[SourceRef]) -> str:

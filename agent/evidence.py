@@ -72,6 +72,7 @@ class Evidence:
     items: tuple[str, ...] = ()
     support: tuple[Cited, ...] = ()
     facts: tuple[Fact, ...] = field(default=())
+    passages: tuple[Passage, ...] = ()  # the passages it may quote (about the asked dispositifs)
 
     @property
     def statements(self) -> tuple[Cited, ...]:

@@ -73,7 +73,9 @@ _PHASES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 _AMOUNT = _cues(
     r"montants?", r"enveloppes?", r"budget\w*", r"m€", r"€", r"euros?", r"millions?",
-    r"combien d argent", r"combien (?:on |nous |je |peut on |peuvent )?(?:touche|percoit|recoit)",
+    r"combien d argent",
+    r"combien(?: \w+){0,3} (?:toucher|touche\w*|percevoir|percoi\w*|percu|recevoir|recoi\w*"
+    r"|obtenir|obtien\w*)",
     r"combien (?:coute|rapporte|finance)", r"financement de combien", r"quelle somme",
     r"la somme", r"dotations?", r"subvention de combien", r"quelle aide", r"combien pour",
     r"a combien",
@@ -107,11 +109,14 @@ _CONTACTS = _cues(
     r"a qui", r"aupres de qui", r"interlocuteurs?", r"contacts?", r"qui contacter",
     r"a qui s adresser", r"qui appeler",
 )  # fmt: skip
-_ELIGIBILITY = _cues(
-    r"eligib\w*", r"ayant droit", r"a droit", r"avons nous droit", r"ai je droit", r"droit a",
+_CAN_APPLY = _cues(
     r"peut (?:on|il|elle|je) (?:candidater|beneficier|postuler|en beneficier)",
     r"pouvons nous (?:candidater|beneficier|postuler|en beneficier)",
-    r"puis je (?:candidater|beneficier|postuler)", r"beneficiaires?", r"qui peut",
+    r"puis je (?:candidater|beneficier|postuler)",
+)  # fmt: skip  (with a date cue, « jusqu'à quand peut-on candidater » asks a date)
+_ELIGIBILITY = _cues(
+    r"eligib\w*", r"ayant droit", r"a droit", r"avons nous droit", r"ai je droit", r"droit a",
+    r"beneficiaires?", r"qui peut",
     r"qui peuvent", r"s adresse a qui", r"ouverte?s? aux?", r"sommes nous concernes",
     r"est (?:il |elle )?concernee?s?", r"suis je concerne\w*", r"qui est concerne\w*",
     r"s applique\w* (?:a|aux)", r"vise\w* (?:les|quels|qui)",
@@ -140,10 +145,10 @@ def asks(question: str) -> tuple[Ask, ...]:
     found: list[Ask] = []
     if _DEFINITION.search(text):
         found.append(Ask(DEFINITION))
-    if _ELIGIBILITY.search(text):
+    dated = bool(_DATE.search(text))
+    if _ELIGIBILITY.search(text) or (_CAN_APPLY.search(text) and not dated):
         found.append(Ask(ELIGIBILITY, "beneficiaires"))
     noun = _list_noun(text)
-    dated = bool(_DATE.search(text))
     if noun is not None and (_LIST.search(text) or _plural_noun(text) or not dated):
         found.append(Ask(LIST, noun))  # « prérequis du D1 ? » asks the list too
     if dated:
