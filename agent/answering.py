@@ -223,7 +223,12 @@ class ExtractiveComposer:
         query = meaning.item_text + " " + result.query if meaning.item_text else result.query
         weights = dict(result.term_weights)
         picked = self.picker.choose(query, passages, weights, keep, said or None, limit)
-        if not facts and intro is None:
+        definition = self._definition(meaning, passages, result.query)
+        if definition is not None and not facts and intro is None:
+            direct = [definition]
+            rest = [p for p in picked if p.passage is not definition.passage]
+            support = [self._sentence_cited(p.passage, p.sentence) for p in rest[:2]]
+        elif not facts and intro is None:
             if not picked:
                 return None
             lead, rest = _lead(picked, meaning)
@@ -294,6 +299,21 @@ class ExtractiveComposer:
         if others or have_facts:
             return others
         return [p for p in glossary if self._names_term(p, result.query)]
+
+    def _definition(
+        self, meaning: Understanding, passages: Sequence[Passage], question: str
+    ) -> Cited | None:
+        """The glossary entry a definition question names, whole (it is short)."""
+        if not meaning.wants(DEFINITION):
+            return None
+        for passage in passages:
+            if passage.citation.section.startswith(_GLOSSARY) and self._names_term(
+                passage, question
+            ):
+                text = " ".join(split_sentences(passage.text))
+                ref = passage_ref(passage, passage.text)
+                return Cited(marked(text, ref.uncertain), (ref,), passage=passage)
+        return None
 
     def _names_term(self, passage: Passage, question: str) -> bool:
         term = passage.citation.section.removeprefix(_GLOSSARY)

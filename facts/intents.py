@@ -146,7 +146,8 @@ def asks(question: str) -> tuple[Ask, ...]:
     if _DEFINITION.search(text):
         found.append(Ask(DEFINITION))
     dated = bool(_DATE.search(text))
-    if _ELIGIBILITY.search(text) or (_CAN_APPLY.search(text) and not dated):
+    counted = bool(_COUNT.search(text))  # « combien de dossiers éligibles » is a count
+    if (_ELIGIBILITY.search(text) and not counted) or (_CAN_APPLY.search(text) and not dated):
         found.append(Ask(ELIGIBILITY, "beneficiaires"))
     noun = _list_noun(text)
     if noun is not None and (_LIST.search(text) or _plural_noun(text) or not dated):
