@@ -128,19 +128,36 @@ def _drafting_help(index: KnowledgeIndex, llm: LLMStage | None) -> DraftingHelp 
     return DraftingHelp(llm.suggester, search)
 
 
-def build_services(settings: Settings, progress: Progress | None = None) -> Services:
-    index = open_index(settings, progress)
-    llm = open_llm_stage(settings)
-    store = open_store(settings)
-    assistant = Assistant(
+def build_assistant(
+    settings: Settings,
+    index: KnowledgeIndex,
+    store: Store,
+    llm: LLMStage,
+    flows: Sequence[Flow] = (),
+) -> Assistant:
+    """The assistant every channel talks to; ``care-bot eval`` judges the answers of this one."""
+    return Assistant(
         searcher=index,
         store=store,
         composer=ExtractiveComposer(
             analyze_text, load_fact_base(settings.care_knowledge_dir), index.sources()
         ),
-        flows=build_flows(settings, index, llm),
+        flows=flows,
         improver=llm.improver,
         rewrite_followup=llm.rewrite_followup,
         history_turns=settings.care_history_turns,
     )
+
+
+def extractive_assistant(settings: Settings, index: KnowledgeIndex, store: Store) -> Assistant:
+    """The assistant of the default configuration: extractive mode, whatever ``CARE_LLM_*`` say."""
+    llm = open_llm(None, settings.care_prompts_dir, history_turns=settings.care_history_turns)
+    return build_assistant(settings, index, store, llm)
+
+
+def build_services(settings: Settings, progress: Progress | None = None) -> Services:
+    index = open_index(settings, progress)
+    llm = open_llm_stage(settings)
+    store = open_store(settings)
+    assistant = build_assistant(settings, index, store, llm, build_flows(settings, index, llm))
     return Services(settings=settings, store=store, index=index, assistant=assistant, llm=llm)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import console, index_progress, setup
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from agent.answer_checks import AnswerCase
+    from agent.answer_evaluation import AnswerReport
+    from retrieval import KnowledgeIndex
+    from retrieval.evaluation import PlainBM25Searcher
 
 DEFAULT_EVAL_SET = PROJECT_ROOT / "tests" / "data" / "eval_questions.yaml"
 
@@ -96,38 +102,79 @@ def evaluate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
-    """Évalue la recherche : hit@k, MRR, refus hors sujet, faux refus, latence, vs BM25 simple."""
+    """Évalue la recherche (hit@k, MRR, refus, latence) et les réponses (exactitude, énoncés
+    interdits, refus corrects, refus à tort, par étiquette), face au BM25 simple."""
+    from agent.answer_checks import load_answer_cases
     from bot.container import open_index
-    from retrieval.evaluation import (
-        PlainBM25Searcher,
-        format_comparison,
-        load_eval_set,
-    )
-    from retrieval.evaluation import (
-        evaluate as run_eval,
-    )
+    from retrieval.evaluation import PlainBM25Searcher, load_eval_set
+    from retrieval.evaluation import evaluate as run_eval
 
     settings = setup()
     eval_set = load_eval_set(questions)
+    cases = load_answer_cases(questions)
     specs = embedder or [settings.care_embeddings or ""]
     reports = {}
+    indexes = []
     for spec in specs:
         settings.care_embeddings = spec
         knowledge = open_index(settings, index_progress)
+        indexes.append(knowledge)
         label = f"configuré ({knowledge.last_report.embedder})"
         reports[label] = run_eval(knowledge.search, eval_set)
     baseline = PlainBM25Searcher.from_knowledge_dir(settings.care_knowledge_dir)
-    reports["BM25 simple (référence)"] = run_eval(baseline.search, eval_set)
+    reports[BASELINE_LABEL] = run_eval(baseline.search, eval_set)
+    answers = _answer_reports(settings, indexes[0], baseline, cases)
+    default, plain = answers.values()
     if as_json:
-        print(
-            json.dumps(
-                {name: report.as_dict() for name, report in reports.items()},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        console.print(format_comparison(reports), markup=False)
+        payload = {
+            "retrieval": {name: report.as_dict() for name, report in reports.items()},
+            "answers": {
+                **default.as_dict(),
+                "mode": "extractive",
+                "baseline": plain.as_dict(),
+            },
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    from agent.answer_evaluation import format_answer_comparison, format_tag_table
+    from retrieval.evaluation import format_comparison
+
+    console.print(format_comparison(reports), markup=False)
+    console.print()
+    console.print(format_answer_comparison(answers), markup=False)
+    console.print()
+    console.print(format_tag_table(default, plain), markup=False)
+
+
+BASELINE_LABEL = "BM25 simple (référence)"
+
+
+def _answer_reports(
+    settings: Settings,
+    index: KnowledgeIndex,
+    baseline: PlainBM25Searcher,
+    cases: list[AnswerCase],
+) -> dict[str, AnswerReport]:
+    """Answers of the default assistant (extractive mode) and of the same assistant fed by
+    the plain BM25 baseline, judged on the answer-level keys of the evaluation set."""
+    import tempfile
+
+    from agent.answer_evaluation import evaluate_answers, user_ask, with_search
+    from agent.store import SqliteStore
+    from bot.container import extractive_assistant
+
+    with tempfile.TemporaryDirectory(prefix="care-eval-") as scratch:
+        store = SqliteStore(Path(scratch) / "eval.db")  # never touched by a free question
+        try:
+            assistant = extractive_assistant(settings, index, store)
+            plain = with_search(assistant, baseline.search)
+            label = f"extractif ({index.last_report.embedder})"
+            return {
+                label: evaluate_answers(user_ask(assistant), cases, label),
+                BASELINE_LABEL: evaluate_answers(user_ask(plain), cases, BASELINE_LABEL),
+            }
+        finally:
+            store.close()
 
 
 def register(app: typer.Typer) -> None:

@@ -91,7 +91,7 @@ def _refused_share(report: EvalReport, near_domain: bool) -> float:
     outside = [
         o
         for o in report.outcomes
-        if o.question.out_of_scope and ("near_domain" in o.question.tags) == near_domain
+        if o.question.out_of_scope and ("near-domain" in o.question.tags) == near_domain
     ]
     return sum(not o.found for o in outside) / len(outside)
 
