@@ -183,12 +183,14 @@ class ExtractiveComposer:
         if is_patient_request(question):
             return Answer(question, PATIENT_REQUEST, False, "extractive", as_of, (), ())
         topic = self.facts.topic(question)
-        if topic is not None and topic.urgent:
-            return Answer(question, decline_text(topic), False, "extractive", as_of, (), ())
         evidence = self.evidence(result, meaning)
+        if topic is not None and not topic.urgent and not (evidence and evidence.facts):
+            evidence = None  # a near-domain subject: its own contact, not a loose passage
         if evidence is None:
             return Answer(question, decline_text(topic), False, "extractive", as_of, (), ())
         text, refs = render(evidence)
+        if topic is not None and topic.urgent:
+            text = f"{topic.text}\n{text}"  # an attack in progress: what to do first
         return Answer(question, text, True, "extractive", as_of, evidence.passages, refs, evidence)
 
     def evidence(self, result: SearchResult, meaning: Understanding) -> Evidence | None:

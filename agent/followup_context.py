@@ -33,6 +33,11 @@ def answer_context(answer: Answer) -> dict[str, str]:
     }
 
 
+def history_entry(question: str, answer: Answer) -> dict[str, str]:
+    """The history entry a session keeps for one question and its answer."""
+    return {"q": question, "a": answer.text[:500], **answer_context(answer)}
+
+
 def previous_answer(history: Sequence[Mapping[str, str]]) -> Previous | None:
     """The previous answer's context, from the last history entry (None: no history)."""
     if not history:

@@ -253,7 +253,11 @@ def _as_date(value: object) -> date | None:
 
 
 def _fill(path: Path, where: str, text: str, start: date | None, end: date | None) -> str:
-    same_year = start is not None and end is not None and start.year == end.year
+    # "du 2 septembre au 31 octobre 2025": the year once; elsewhere every date has its year
+    same_year = (
+        start is not None and end is not None and start.year == end.year
+        and "du {start} au {end}" in text
+    )  # fmt: skip
     values = {
         "start": french_date(start, year=not same_year) if start else None,
         "end": french_date(end) if end else None,
