@@ -48,6 +48,7 @@ from agent.evidence import (
 )
 from agent.input_text import fold
 from agent.messages import PATIENT_REQUEST
+from agent.question_core import question_core
 from agent.sentence_choice import MAX_SENTENCES, Picked, SentencePicker, rank_weight_of
 from agent.sentences import split_sentences
 from agent.turns import SourceRef
@@ -164,6 +165,15 @@ class ExtractiveComposer:
         if meaning.item is not None and meaning.item_text is None:
             meaning = self._item_from_facts(meaning)
         return meaning
+
+    def core_query(self, question: str, meaning: Understanding) -> str | None:
+        """What to search when the whole question is below the gate (``question_core``)."""
+        catalogue = self.facts.catalogue
+        named = [catalogue.short(d) for d in meaning.dispositifs]
+        if meaning.programme:
+            named.append("CaRE")
+        topic = self.facts.topic(question)
+        return question_core(question, named, topic.query if topic is not None else "")
 
     def _item_from_facts(self, meaning: Understanding) -> Understanding:
         """« l'action 4 de l'instruction » names an item of a list the fact table holds."""

@@ -83,7 +83,12 @@ class Assistant:
         if meaning.item_text:
             query = f"{meaning.item_text} {query}"
         result = self.searcher.search(query, k=SEARCH_DEPTH)
-        result = replace(result, query=question) if meaning.item_text else result
+        if not result.found:  # context words may hide an answerable core
+            core = self.composer.core_query(question, meaning)
+            if core is not None:
+                retry = self.searcher.search(core, k=SEARCH_DEPTH)
+                result = retry if retry.found else result
+        result = replace(result, query=question) if result.query != question else result
         answer = replace(self.composer.compose(result, self.clock(), meaning), question=question)
         if answer.found and self.improver is not None:
             improved = self.improver.improve(question, history, answer)

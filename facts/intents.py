@@ -122,7 +122,8 @@ _ELIGIBILITY = _cues(
     r"s applique\w* (?:a|aux)", r"vise\w* (?:les|quels|qui)",
 )  # fmt: skip
 _DEFINITION = _cues(
-    r"c est quoi", r"qu est ce que", r"qu est ce qu", r"que veut dire", r"que signifie",
+    r"c est quoi", r"qu est ce que", r"qu est ce qu", r"ce que c est", r"que veut dire",
+    r"que signifie",
     r"ca veut dire quoi", r"veut dire quoi", r"definition", r"definir", r"signifie",
     r"kesako", r"ca designe quoi", r"designe quoi", r"c est qui",
     r"a quoi sert", r"a quoi servent", r"explique\w* moi ce qu",

@@ -93,6 +93,7 @@ class Topic:
     cues: tuple[str, ...]
     requires: tuple[str, ...] = ()
     urgent: bool = False
+    query: str = ""  # the words the knowledge base uses for this topic (searched with it)
 
     def matches(self, question: str) -> bool:
         text = plain(question)
@@ -283,6 +284,7 @@ def _topic(path: Path, entry: Mapping[str, Any]) -> Topic:
         cues=_strings(entry.get("cues")),
         requires=_strings(entry.get("requires")),
         urgent=bool(entry.get("urgent", False)),
+        query=str(entry.get("query") or ""),
     )
 
 

@@ -33,7 +33,7 @@ class LexicalParams:
     k1: float = 1.2
     b: float = 0.75
     # a query word is distinctive when the knowledge holds it in this many chunks at most …
-    distinctive_chunks: int = 1
+    distinctive_chunks: int = 0
     # … and a chunk missing one counts only if it covers at least this share of the query
     full_coverage: float = 0.6
 
