@@ -49,14 +49,18 @@ from agent.evidence import (
 from agent.input_text import fold
 from agent.messages import PATIENT_REQUEST
 from agent.question_core import question_core
+from agent.references import conflicts as conflicting_reference
+from agent.references import named_references
 from agent.sentence_choice import MAX_SENTENCES, Picked, SentencePicker, rank_weight_of
 from agent.sentences import split_sentences
 from agent.turns import SourceRef
 from facts import (
     AMOUNT,
+    COUNT,
     DATE,
     DEFINITION,
     LIST,
+    PROGRAMME,
     Ask,
     Catalogue,
     Fact,
@@ -87,6 +91,11 @@ _MIN_LIST_COVERAGE = 0.5  # share of the query's terms the list (with its headin
 _SAME_SOURCE_BONUS = 1.5  # a list from the best passage's source note is preferred
 _SUPPORT_AFTER_FACTS = 2  # supporting sentences after a fact line
 _SUPPORT_AFTER_LIST = 1
+_MAX_DEFINITIONS = 3  # « DEBEX / FINEX, ça veut dire quoi ? »
+_LOOKUP_TERMS = 4  # a code or a text named alone (few words, no intent) is looked up
+_CODE = re.compile(r"\b[A-Z]{1,3}\d{1,2}(?:\.[A-Z]{0,2}\d{0,2}[A-Z]?)+\b")
+_LOOKUP_SENTENCES = 3
+_LOOKUP_CHARS = 350
 _LIST_CUES = "liste lister énumérer détailler contenir comporter comprendre"
 _GUICHET = "guichet"
 _GLOSSARY = "Glossaire : "
@@ -196,6 +205,8 @@ class ExtractiveComposer:
         evidence = self.evidence(result, meaning)
         if topic is not None and not topic.urgent and not (evidence and evidence.facts):
             evidence = None  # a near-domain subject: its own contact, not a loose passage
+        if topic is not None and topic.urgent and not topic.answered(question):
+            evidence = None  # an attack in progress: what to do now, not a loose passage
         if evidence is None:
             return Answer(question, decline_text(topic), False, "extractive", as_of, (), ())
         text, refs = render(evidence)
@@ -228,18 +239,33 @@ class ExtractiveComposer:
             said |= self.picker.terms(statement.text)
         said |= self.picker.terms(" ".join(items))
 
+        references = named_references(meaning.question)
+        if not (meaning.wants(COUNT) or meaning.wants(AMOUNT)):
+            references.pop(
+                "year", None
+            )  # a year is context, unless a figure of that year is asked
+
         def keep(passage: Passage, sentence: str) -> bool:
-            return not self.tagger.off_topic(asked, sentence, passage)
+            if self.tagger.off_topic(asked, sentence, passage):
+                return False
+            return not conflicting_reference(references, sentence)
 
         limit = _SUPPORT_AFTER_LIST if items else _SUPPORT_AFTER_FACTS if facts else MAX_SENTENCES
         query = meaning.item_text + " " + result.query if meaning.item_text else result.query
         weights = dict(result.term_weights)
-        picked = self.picker.choose(query, passages, weights, keep, said or None, limit)
-        definition = self._definition(meaning, passages, result.query)
-        if definition is not None and not facts and intro is None:
-            direct = [definition]
-            rest = [p for p in picked if p.passage is not definition.passage]
-            support = [self._sentence_cited(p.passage, p.sentence) for p in rest[:2]]
+        picked = self.picker.choose(
+            query, passages, weights, keep, said or None, limit, dates_only=not facts
+        )
+        definitions = self._definitions(meaning, passages, result.query)
+        lookup = self._lookup(meaning, passages, result.query, keep) if not facts else []
+        if definitions and intro is None:
+            defined = {d.passage.chunk_id for d in definitions if d.passage is not None}
+            direct = [*definitions, *direct]
+            rest = [p for p in picked if p.passage.chunk_id not in defined]
+            limit = _SUPPORT_AFTER_FACTS if facts else MAX_SENTENCES // 2
+            support = [self._sentence_cited(p.passage, p.sentence) for p in rest[:limit]]
+        elif lookup and intro is None:
+            direct, support = lookup, []
         elif not facts and intro is None:
             if not picked:
                 return None
@@ -278,6 +304,8 @@ class ExtractiveComposer:
         catalogue = self.facts.catalogue
         family = catalogue.by_id[dispositif].family if dispositif in catalogue.by_id else ""
         if ask.kind == DATE:
+            if family == PROGRAMME and ask.attribute != "arrete":
+                return []  # « les échéances de CaRE » : the calendar, not the launch date
             if ask.attribute and not (ask.attribute == "echeance" and family == _GUICHET):
                 return [ask.attribute]
             if meaning.item is not None or ask.attribute == "echeance":
@@ -312,20 +340,61 @@ class ExtractiveComposer:
             return others
         return [p for p in glossary if self._names_term(p, result.query)]
 
-    def _definition(
+    def _definitions(
         self, meaning: Understanding, passages: Sequence[Passage], question: str
-    ) -> Cited | None:
-        """The glossary entry a definition question names, whole (it is short)."""
+    ) -> list[Cited]:
+        """The glossary entries a definition question names, each whole (they are short)."""
         if not meaning.wants(DEFINITION):
-            return None
+            return []
+        found = []
         for passage in passages:
             if passage.citation.section.startswith(_GLOSSARY) and self._names_term(
                 passage, question
             ):
                 text = " ".join(split_sentences(passage.text))
                 ref = passage_ref(passage, passage.text)
-                return Cited(marked(text, ref.uncertain), (ref,), passage=passage)
-        return None
+                found.append(Cited(marked(text, ref.uncertain), (ref,), passage=passage))
+        return found[:_MAX_DEFINITIONS]
+
+    def _lookup(
+        self,
+        meaning: Understanding,
+        passages: Sequence[Passage],
+        question: str,
+        keep: Callable[[Passage, str], bool],
+    ) -> list[Cited]:
+        """A bare name or code (« D1.O2.B », « décret 2018-137 »): the opening sentences of the
+        passage about it, which say what it is."""
+        if meaning.asks or len(self.picker.terms(question)) > _LOOKUP_TERMS:
+            return []
+        codes = [m.group(0) for m in _CODE.finditer(question)]
+        references = named_references(question)
+        references.pop("year", None)
+        if not codes and not references:
+            return []
+
+        def names_it(passage: Passage) -> bool:
+            text = passage.text
+            if any(code in text for code in codes):
+                return True
+            found = named_references(text)
+            return any(found.get(kind, set()) & values for kind, values in references.items())
+
+        passage = next(
+            (p for p in passages if not p.citation.section.startswith(_GLOSSARY) and names_it(p)),
+            None,
+        )
+        if passage is None:
+            return []
+        cited: list[Cited] = []
+        length = 0
+        for sentence in split_sentences(passage.text)[:_LOOKUP_SENTENCES]:
+            if length > _LOOKUP_CHARS:
+                break
+            if keep(passage, sentence):
+                cited.append(self._sentence_cited(passage, sentence))
+                length += len(sentence)
+        return cited
 
     def _names_term(self, passage: Passage, question: str) -> bool:
         term = passage.citation.section.removeprefix(_GLOSSARY)

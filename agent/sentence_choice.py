@@ -67,13 +67,15 @@ class SentencePicker:
         said: set[str] | None = None,
         limit: int = MAX_SENTENCES,
         depth: int = 3,
+        dates_only: bool = True,
     ) -> list[Picked]:
         """The best sentences, best first, each followed by its continuation if it needs one.
 
         The sentences of the other passages must share a query word with the best passage's
         heading (its topic). When a passage's heading is a question (a FAQ entry), the query words
         of that heading count half for each of its sentences. ``said`` holds the terms already
-        given (by a fact line): a sentence that adds nothing to them is left out.
+        given (by a fact line): a sentence that adds nothing to them is left out. With
+        ``dates_only`` a date question keeps only dated sentences (off when a fact gave the date).
         """
         query_terms = self.terms(query) | set(weights)
         wants_date = asks_for_date(query)
@@ -104,11 +106,38 @@ class SentencePicker:
         picked = self._pick(candidates, set(said or ()), limit)
         if not picked and candidates and not said:
             picked = candidates[:1]
-        if wants_date and any(has_date(c.sentence) for c in picked):
+        if dates_only and wants_date and any(has_date(c.sentence) for c in picked):
             picked = [c for c in picked if has_date(c.sentence)]  # the date is the answer
             if wants_deadline and any(has_deadline(c.sentence) for c in picked):
                 picked = [c for c in picked if has_deadline(c.sentence)]
+        picked = self._with_antecedents(picked, keep)
         return self._with_continuations(picked, query_terms, keep, set(said or ()))
+
+    def _with_antecedents(self, picked: list[Picked], keep: Keep | None) -> list[Picked]:
+        """A sentence opening with a pronoun ("Il est rendu opposable par…") comes after the
+        sentence it refers to; one that refers to nothing said (first of its passage) goes after
+        the others."""
+        chosen = {(p.passage.chunk_id, p.position) for p in picked}
+        result: list[Picked] = []
+        dangling: list[Picked] = []
+        for item in picked:
+            if (
+                not _ANAPHORA.match(item.sentence)
+                or (item.passage.chunk_id, item.position - 1) in chosen
+            ):
+                result.append(item)
+                continue
+            if item.position == 0:
+                dangling.append(item)
+                continue
+            before = split_sentences(item.passage.text)[item.position - 1]
+            if keep is None or keep(item.passage, before):
+                chosen.add((item.passage.chunk_id, item.position - 1))
+                result.append(
+                    Picked(item.score, item.rank, item.position - 1, item.passage, before)
+                )
+            result.append(item)
+        return result + dangling if result else dangling
 
     def _pick(self, candidates: list[Picked], said: set[str], limit: int) -> list[Picked]:
         picked: list[Picked] = []

@@ -13,7 +13,7 @@ Public surface::
 Pure Python (PyYAML only); importing it costs nothing at start-up.
 """
 
-from facts.catalogue import Catalogue, Dispositif
+from facts.catalogue import PROGRAMME, Catalogue, Dispositif
 from facts.errors import FactTableError
 from facts.intents import AMOUNT, COUNT, DATE, DEFINITION, ELIGIBILITY, HOWTO, LIST, WHO, Ask
 from facts.table import ATTRIBUTES, WINDOWS, Fact, FactBase, Topic, french_date, load_fact_base
@@ -29,6 +29,7 @@ __all__ = [
     "ELIGIBILITY",
     "HOWTO",
     "LIST",
+    "PROGRAMME",
     "WHO",
     "WINDOWS",
     "Ask",

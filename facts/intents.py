@@ -44,8 +44,9 @@ def _cues(*words: str) -> re.Pattern[str]:
 
 
 _DATE = _cues(
-    r"quand", r"quelle date", r"quelles dates", r"a quelle date", r"dates?", r"date limite",
-    r"jusqu a quand", r"avant quand", r"deadline", r"calendrier", r"echeances?", r"delais?",
+    r"quand(?! meme)", r"quelle date", r"quelles dates", r"a quelle date", r"dates?",
+    r"date limite", r"jusqu a quand", r"avant quand", r"deadline", r"calendrier", r"echeances?",
+    r"delais?",
     r"cloture\w*", r"clos", r"close", r"ferme\w*", r"ouvert\w*+(?! aux?\b)", r"ouvre\w*",
     r"ouverture",
     r"au plus tard", r"dernier delai", r"a partir de quand", r"depuis quand", r"en quelle annee",
@@ -93,6 +94,11 @@ _LIST_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"conditions? pour candidater", r"conditions? d acces")),
     ("objectifs", _cues(r"objectifs?", r"cibles?", r"exigences?", r"attendus?")),
     ("actions", _cues(r"actions?", r"mesures?", r"obligations?")),
+    ("etapes", _cues(r"etapes?", r"phases?")),
+    ("categories", _cues(r"categories", r"types? d etablissements?")),
+    ("rubriques", _cues(r"rubriques?", r"sections?", r"champs?", r"mentions?")),
+    ("criteres", _cues(r"criteres?", r"conditions?", r"faiblesses?", r"points? faibles?",
+                       r"recommandations?")),
 )  # fmt: skip
 _LIST = _cues(
     r"quel(?:le)?s", r"liste\w*", r"enumer\w*", r"lesquel(?:le)?s", r"detail\w*", r"recapitul\w*",
@@ -110,7 +116,7 @@ _CONTACTS = _cues(
     r"a qui s adresser", r"qui appeler",
 )  # fmt: skip
 _CAN_APPLY = _cues(
-    r"peut (?:on|il|elle|je) (?:candidater|beneficier|postuler|en beneficier)",
+    r"peu(?:t|vent) (?:\w+ )?(?:candidater|beneficier|postuler|en beneficier)",
     r"pouvons nous (?:candidater|beneficier|postuler|en beneficier)",
     r"puis je (?:candidater|beneficier|postuler)",
 )  # fmt: skip  (with a date cue, « jusqu'à quand peut-on candidater » asks a date)
@@ -119,7 +125,10 @@ _ELIGIBILITY = _cues(
     r"beneficiaires?", r"qui peut",
     r"qui peuvent", r"s adresse a qui", r"ouverte?s? aux?", r"sommes nous concernes",
     r"est (?:il |elle )?concernee?s?", r"suis je concerne\w*", r"qui est concerne\w*",
-    r"s applique\w* (?:a|aux)", r"vise\w* (?:les|quels|qui)",
+    r"s applique\w* (?:aussi |egalement )?(?:a|aux)",
+    r"s impose\w* (?:aussi |egalement )?aux?", r"(?:est|sont) pour nous", r"nous concerne\w*",
+    r"pour nous",
+    r"vise\w* (?:les|quels|qui)",
 )  # fmt: skip
 _DEFINITION = _cues(
     r"c est quoi", r"qu est ce que", r"qu est ce qu", r"ce que c est", r"que veut dire",
@@ -135,6 +144,7 @@ _HOWTO = _cues(
 )  # fmt: skip
 
 
+_DECLARING = _cues(r"declar\w*", r"atteinte")
 _FILING = _cues(r"candidat\w*", r"deposer", r"depose\w*", r"declarer", r"postuler")
 # phrases whose nouns are not what the question lists: "déclaration d'atteinte des objectifs"
 _NEUTRAL = re.compile(r"atteinte des objectifs|atteinte d objectifs|sur objectifs")
@@ -165,6 +175,8 @@ def asks(question: str) -> tuple[Ask, ...]:
     if _HOWTO.search(text):
         filing = _FILING.search(text) and not any(a.attribute == "depot" for a in found)
         found.append(Ask(HOWTO, "depot" if filing else None))
+        if filing and _DECLARING.search(text) and not any(a.kind == LIST for a in found):
+            found.append(Ask(LIST, "preuves"))  # « comment déclarer » : ce qu'on dépose
     return tuple(found)
 
 
@@ -175,10 +187,22 @@ def _date_ask(text: str) -> Ask:
 
 
 def _list_noun(text: str) -> str | None:
+    """The noun of the list asked: the first one in the question that is not the complement
+    of another (« les 3 ensembles d'actions » does not ask for the actions)."""
+    found: list[tuple[int, str]] = []
     for noun, pattern in _LIST_NOUNS:
-        if pattern.search(text):
-            return noun
-    return None
+        for match in pattern.finditer(text):
+            before = text[: match.start()]
+            counted = before.endswith(("combien d ", "combien de ", "nombre d ", "liste d "))
+            if counted or not before.endswith(("d ", "de ")):
+                found.append((match.start(), noun))
+                break
+    if _GROUPS.search(text) and not any(noun != "actions" for _, noun in found):
+        return None  # « les ensembles d'actions »: groups of items, not the items
+    return min(found)[1] if found else None
+
+
+_GROUPS = _cues(r"ensembles?", r"groupes?", r"familles?", r"blocs?", r"axes?")
 
 
 _PLURAL_LIST = re.compile(

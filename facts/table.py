@@ -94,6 +94,13 @@ class Topic:
     requires: tuple[str, ...] = ()
     urgent: bool = False
     query: str = ""  # the words the knowledge base uses for this topic (searched with it)
+    answers: tuple[str, ...] = ()  # aspects the base does answer (an urgent topic then says both)
+
+    def answered(self, question: str) -> bool:
+        """True when the question asks an aspect of the topic the knowledge base covers."""
+        return bool(self.answers) and bool(
+            phrase_pattern(list(self.answers)).search(plain(question))
+        )
 
     def matches(self, question: str) -> bool:
         text = plain(question)
@@ -285,6 +292,7 @@ def _topic(path: Path, entry: Mapping[str, Any]) -> Topic:
         requires=_strings(entry.get("requires")),
         urgent=bool(entry.get("urgent", False)),
         query=str(entry.get("query") or ""),
+        answers=_strings(entry.get("answers")),
     )
 
 
