@@ -46,6 +46,7 @@ from agent.evidence import (
     marked,
     passage_ref,
 )
+from agent.evidence_dates import source_state_label, sources_state_line
 from agent.input_text import fold
 from agent.messages import PATIENT_REQUEST
 from agent.question_core import question_core
@@ -144,6 +145,7 @@ def source_ref(number: int, passage: Passage) -> SourceRef:
         published=citation.published.isoformat() if citation.published else None,
         uncertain=citation.uncertain,
         excerpt=passage.text,
+        evidence=citation.evidence.isoformat() if citation.evidence else None,
     )
 
 
@@ -542,6 +544,7 @@ def _source_ref(number: int, refs: Sequence[Ref]) -> SourceRef:
     """One page, cited by one or more statements (their excerpts joined, each once)."""
     ref = refs[0]
     excerpts = "\n\n".join(dict.fromkeys(r.excerpt for r in refs if r.excerpt))
+    newest = max((r.evidence for r in refs if r.evidence), default=None)
     return SourceRef(
         number=number,
         source_id=ref.source_id,
@@ -552,6 +555,7 @@ def _source_ref(number: int, refs: Sequence[Ref]) -> SourceRef:
         published=ref.published.isoformat() if ref.published else None,
         uncertain=any(r.uncertain for r in refs),
         excerpt=excerpts,
+        evidence=newest.isoformat() if newest else None,
     )
 
 
@@ -567,15 +571,19 @@ def render_sources(refs: Sequence[SourceRef]) -> str:
     for ref in refs:
         flag = f" {UNCERTAIN_MARK}" if ref.uncertain else ""
         lines.append(
-            f"[{ref.number}] {ref.title} — {ref.section} (vérifiée le {_fr_date(ref.checked)})"
+            f"[{ref.number}] {ref.title} — {ref.section} ({source_state_label(ref)})"
             f"{flag}\n    {ref.url}"
         )
     return "\n".join(lines)
 
 
 def checked_line(refs: Sequence[SourceRef], as_of: date) -> str:
-    latest = max((ref.checked for ref in refs), default=as_of.isoformat())
-    return f"Informations vérifiées au {_fr_date(latest)}."
+    """The dating line under an answer: the month of the newest evidence of the cited sources.
+
+    ``as_of`` is kept for callers; the answer's own date says nothing about its sources.
+    """
+    del as_of
+    return sources_state_line(refs)
 
 
 def full_text(answer: Answer) -> str:

@@ -48,6 +48,7 @@ class Ref:
     published: date | None
     uncertain: bool
     excerpt: str
+    evidence: date | None = None  # date of the evidence on that page (what users are shown)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -109,7 +110,7 @@ def fact_refs(fact: Fact, pages: Pages, short: Mapping[str, str]) -> tuple[Ref, 
         title, published = pages.title(url, default)
         refs.append(
             Ref(url, title, section, fact.note, checked, published or fact.evidence,
-                fact.uncertain, excerpt)
+                fact.uncertain, excerpt, fact.evidence)
         )  # fmt: skip
     return tuple(refs)
 
@@ -121,9 +122,11 @@ def passage_ref(passage: Passage, sentence: str) -> Ref:
     link = citation.link_for(start, start + len(sentence)) if start >= 0 else None
     if link is not None and link.url:
         return Ref(link.url, link.title or citation.title, citation.section, citation.source_id,
-                   citation.checked, link.date, citation.uncertain, passage.text)  # fmt: skip
+                   citation.checked, link.date, citation.uncertain, passage.text,
+                   link.date or citation.evidence)  # fmt: skip
     return Ref(citation.url, citation.title, citation.section, citation.source_id,
-               citation.checked, citation.published, citation.uncertain, passage.text)  # fmt: skip
+               citation.checked, citation.published, citation.uncertain, passage.text,
+               citation.evidence)  # fmt: skip
 
 
 def marked(sentence: str, uncertain: bool) -> str:

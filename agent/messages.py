@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from agent.evidence_dates import fr_month_year
 from agent.input_text import fold
 
 if TYPE_CHECKING:
@@ -101,10 +102,9 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
         flag = " (à confirmer)" if note.status == "a_confirmer" else ""
         secondary = " — source secondaire" if note.confidence == "secondaire" else ""
         published = note.published.isoformat() if note.published else "date inconnue"
-        lines.append(
-            f"• {note.title} ({published}, vérifiée le {note.checked.isoformat()})"
-            f"{secondary}{flag}"
-        )
+        state = note.evidence or note.published
+        evidence = f"état : {fr_month_year(state)}" if state else "état non daté"
+        lines.append(f"• {note.title} ({published}, {evidence}){secondary}{flag}")
     return "\n".join(lines)
 
 

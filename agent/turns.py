@@ -41,10 +41,11 @@ class SourceRef:
     title: str
     section: str
     url: str
-    checked: str
+    checked: str  # when the project last reviewed the note (not shown to users as a claim)
     published: str | None = None
     uncertain: bool = False
     excerpt: str = ""
+    evidence: str | None = None  # ISO date of the note's newest evidence (agent.evidence_dates)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ Verdict of a dispositif, from the rules whose condition holds ("fired"):
    fired with a negative outcome, or a rule could not be decided because a fact is unknown
    → ``a_confirmer`` (the reasons say why, ``missing`` what to find out);
 4. an ``eligible`` rule fired → ``eligible``; otherwise ``a_confirmer`` (no rule covers it).
+Rules with outcome ``objective`` never change the verdict: when their condition holds they list
+what the candidate must reach by the declaration of achievement (e.g. the D2 66 % coverage); an
+unknown fact leaves them silent (a table may name the unknown case with its own rule).
 The candidature window is reported beside the verdict; unless the verdict is
 ``non_eligible``, the first reason describes the window (closed → what comes next).
 """
@@ -73,6 +76,7 @@ def _context(profile: Profile, table: RuleTable, as_of: date) -> Context:
 class _Outcome:
     fired: list[Rule]
     undecided: list[tuple[Rule, Truth]]
+    objectives: list[Rule]  # objective rules whose condition holds
 
     def any(self, outcome: str, certainty: str | None = None) -> list[Rule]:
         return [
@@ -84,16 +88,20 @@ class _Outcome:
 
 def _verdict(profile: Profile, table: RuleTable, as_of: date) -> Verdict:
     ctx = _context(profile, table, as_of)
-    outcome = _Outcome([], [])
+    outcome = _Outcome([], [], [])
     for rule in table.rules:
         truth = rule.condition.evaluate(ctx)
+        if rule.outcome == "objective":
+            if truth.value is True:
+                outcome.objectives.append(rule)
+            continue
         if truth.value is True:
             outcome.fired.append(rule)
         elif truth.value is None:
             outcome.undecided.append((rule, truth))
     blocking = outcome.any("non_eligible", "confirme")
     if blocking:
-        return _build(table, as_of, profile, "non_eligible", blocking, [])
+        return _build(table, as_of, profile, "non_eligible", _Outcome(blocking, [], []), [])
     unknown = _unknown_fields(outcome.undecided, profile)
     if outcome.any("missing_prerequisite", "confirme"):
         verdict = "non_eligible"
@@ -106,7 +114,7 @@ def _verdict(profile: Profile, table: RuleTable, as_of: date) -> Verdict:
         verdict = "a_confirmer"
     else:
         verdict = "eligible"
-    return _build(table, as_of, profile, verdict, outcome.fired, unknown)
+    return _build(table, as_of, profile, verdict, outcome, unknown)
 
 
 def _unknown_fields(undecided: Iterable[tuple[Rule, Truth]], profile: Profile) -> list[str]:
@@ -136,9 +144,10 @@ def _build(
     as_of: date,
     profile: Profile,
     verdict: str,
-    fired: list[Rule],
+    outcome: _Outcome,
     unknown: list[str],
 ) -> Verdict:
+    fired = outcome.fired
     candidature = table.window("candidature")
     reasons: list[str] = []
     if verdict != "non_eligible" and candidature is not None:
@@ -158,7 +167,11 @@ def _build(
         reasons.append(NO_RULE_REASON)
     if unknown or any(rule.outcome == "eligible" for rule in fired):
         reasons += [note.strip() for note in table.notes]  # notes concern candidates only
-    sources = [s for rule in fired for s in rule.sources]
+    objectives = [
+        MissingItem(_fill(rule.missing, profile), _fill(rule.action, profile))
+        for rule in outcome.objectives
+    ]
+    sources = [s for rule in (*fired, *outcome.objectives) for s in rule.sources]
     if candidature is not None and verdict != "non_eligible":
         sources += candidature.sources
     return Verdict(
@@ -174,8 +187,9 @@ def _build(
         ),
         sources=tuple(dict.fromkeys([*sources, *table.sources])),
         rules_version=table.version,
-        fired=tuple(rule.id for rule in fired),
+        fired=tuple(rule.id for rule in (*fired, *outcome.objectives)),
         unknown=tuple(unknown),
+        objectives=tuple(objectives),
     )
 
 

@@ -61,6 +61,8 @@ class Verdict:
     rules_version: str
     fired: tuple[str, ...] = ()  # ids of the rules whose condition held
     unknown: tuple[str, ...] = ()  # profile fields that would decide an open question
+    # what to reach by the declaration of achievement; never a reason to refuse a candidature
+    objectives: tuple[MissingItem, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class Verdict:
             "window": self.window,
             "reasons": list(self.reasons),
             "missing": [m.to_json() for m in self.missing],
+            "objectives": [o.to_json() for o in self.objectives],
             "deadlines": [d.to_json() for d in self.deadlines],
             "sources": list(self.sources),
         }

@@ -5,6 +5,14 @@ is a new file with a higher ``version`` ("YYYY.N") and a later ``valid_from``. `
 holds every version; ``RuleBook.select`` picks, per table, the version in force on a date
 (the latest ``valid_from`` not after it) or the latest version not above a given rule-set
 version, so a past answer can be reproduced and explained.
+
+A correction (the published version misstated a fact of its own period) is a new version with
+``corrects: <version>`` and the SAME ``valid_from``: dated selection then always prefers the
+correction, while ``--rules-version <old>`` still reproduces what was answered before.
+
+Each rule may say what it rests on (``basis``, see ``vocabulary.BASES``) and which note facts it
+repeats (``facts: [note-id#fact-id]``, see knowledge/README.md): a verdict resting only on an
+inference, one non-official source or one third-party transcription cannot be confirmed.
 """
 
 from __future__ import annotations
@@ -21,9 +29,17 @@ import yaml
 
 from eligibility.conditions import Condition, compile_condition
 from eligibility.errors import RuleTableError, UnknownRulesVersionError
-from eligibility.vocabulary import CERTAINTIES, OUTCOMES, WINDOW_KINDS
+from eligibility.vocabulary import (
+    BASES,
+    CERTAINTIES,
+    DECISIVE_OUTCOMES,
+    OUTCOMES,
+    WEAK_BASES,
+    WINDOW_KINDS,
+)
 
 _VERSION = re.compile(r"^(\d{4})\.(\d+)$")
+_FACT_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _RULE_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+$")
 
@@ -47,6 +63,7 @@ class Window:
     when_closed: str = ""
     when_upcoming: str = ""
     when_unknown: str = ""
+    facts: tuple[str, ...] = ()  # note facts its dates repeat ("note-id#fact-id")
 
 
 @dataclass(frozen=True)
@@ -57,8 +74,10 @@ class Rule:
     reason: str
     certainty: str
     sources: tuple[str, ...]
-    missing: str = ""  # item of the to-do list when the rule fires
+    missing: str = ""  # item of the to-do list (or the objective) when the rule fires
     action: str = ""  # what to do about it
+    basis: str | None = None  # what the rule rests on (vocabulary.BASES); None: not stated
+    facts: tuple[str, ...] = ()  # note facts it repeats ("note-id#fact-id")
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,7 @@ class RuleTable:
     rules: tuple[Rule, ...] = ()
     intro: str = ""
     items: tuple[ObligationItem, ...] = ()
+    corrects: str = ""  # the version this one corrects (same valid_from), "" for a new period
 
     def window(self, kind: str) -> Window | None:
         return next((w for w in self.windows if w.kind == kind), None)
@@ -161,13 +181,24 @@ def load_rule_book(directory: Path) -> RuleBook:
     for table_id, tables in by_table.items():
         tables.sort(key=lambda t: version_key(t.version))
         for older, newer in itertools.pairwise(tables):
-            if newer.valid_from <= older.valid_from:
-                raise RuleTableError(
-                    f"{newer.path}: valid_from {newer.valid_from} must be later than "
-                    f"{older.valid_from} of version {older.version}"
-                )
+            _check_succession(older, newer)
         result[table_id] = tuple(tables)
     return RuleBook(result)
+
+
+def _check_succession(older: RuleTable, newer: RuleTable) -> None:
+    """A new period starts later; a correction keeps the period of the version it corrects."""
+    if newer.corrects:
+        if newer.corrects != older.version or newer.valid_from != older.valid_from:
+            raise RuleTableError(
+                f"{newer.path}: corrects {newer.corrects!r} must name the previous version "
+                f"({older.version}) and keep its valid_from ({older.valid_from})"
+            )
+    elif newer.valid_from <= older.valid_from:
+        raise RuleTableError(
+            f"{newer.path}: valid_from {newer.valid_from} must be later than "
+            f"{older.valid_from} of version {older.version}"
+        )
 
 
 def load_rule_table(path: Path) -> RuleTable:
@@ -223,6 +254,19 @@ class _Fields:
                 raise ValueError(f"{self.where}.sources: invalid source id {value!r}")
         return tuple(values)
 
+    def optional_choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.get(key, str, None)
+        if value is not None and value not in allowed:
+            raise ValueError(f"{self.where}.{key}: {value!r} not among {allowed}")
+        return None if value is None else str(value)
+
+    def fact_refs(self) -> tuple[str, ...]:
+        values = self.get("facts", list, [])
+        for value in values:
+            if not isinstance(value, str) or not _FACT_REF.match(value):
+                raise ValueError(f"{self.where}.facts: {value!r} is not a note-id#fact-id")
+        return tuple(values)
+
     def done(self) -> None:
         extra = set(self.raw) - self.used
         if extra:
@@ -256,6 +300,7 @@ def _table(f: _Fields, path: Path) -> RuleTable:
             _item(_Fields(o, f"items[{i}]"), definitions)
             for i, o in enumerate(f.get("items", list, []))
         ),
+        corrects=f.get("corrects", str, ""),
     )
     f.done()
     _check_table(table)
@@ -285,6 +330,7 @@ def _window(f: _Fields) -> Window:
         when_closed=f.get("when_closed", str, ""),
         when_upcoming=f.get("when_upcoming", str, ""),
         when_unknown=f.get("when_unknown", str, ""),
+        facts=f.fact_refs(),
     )
     f.done()
     if window.opens and window.closes and window.closes < window.opens:
@@ -306,11 +352,25 @@ def _rule(f: _Fields, definitions: Mapping[str, object]) -> Rule:
         sources=f.sources(),
         missing=f.get("missing", str, ""),
         action=f.get("action", str, ""),
+        basis=f.optional_choice("basis", BASES),
+        facts=f.fact_refs(),
     )
     f.done()
-    if rule.outcome == "missing_prerequisite" and not (rule.missing and rule.action):
-        raise ValueError(f"{rule_id}: a missing_prerequisite rule needs 'missing' and 'action'")
+    needs_item = rule.outcome in ("missing_prerequisite", "objective")
+    if needs_item and not (rule.missing and rule.action):
+        raise ValueError(f"{rule_id}: a {rule.outcome} rule needs 'missing' and 'action'")
+    _check_basis(rule)
     return rule
+
+
+def _check_basis(rule: Rule) -> None:
+    """A verdict is never stronger than its evidence."""
+    weak = rule.basis in WEAK_BASES and rule.outcome in DECISIVE_OUTCOMES
+    if weak and rule.certainty == "confirme":
+        raise ValueError(
+            f"{rule.id}: a rule resting on {rule.basis!r} cannot give a confirmed "
+            f"{rule.outcome!r}: mark it 'certainty: a_confirmer'"
+        )
 
 
 def _item(f: _Fields, definitions: Mapping[str, object]) -> ObligationItem:

@@ -53,6 +53,9 @@ def verdict_text(verdict: Verdict, cite: Callable[[int, str], str] | None = None
     if verdict.missing:
         lines += ["", "À faire :"]
         lines += [f"• {m.item} — {m.action}" for m in verdict.missing]
+    if verdict.objectives:
+        lines += ["", "À atteindre d'ici la déclaration d'atteinte des objectifs :"]
+        lines += [f"• {o.item} — {o.action}" for o in verdict.objectives]
     if verdict.deadlines:
         lines += ["", "Calendrier :"]
         lines += [f"• {deadline_line(d)}" for d in verdict.deadlines]

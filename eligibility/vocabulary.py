@@ -15,8 +15,11 @@ Categorie = Literal[
 VerdictValue = Literal["eligible", "non_eligible", "a_confirmer"]
 WindowStatus = Literal["ouvert", "ferme", "a_venir", "inconnu"]
 WindowKind = Literal["candidature", "declaration", "paiement"]
-Outcome = Literal["eligible", "non_eligible", "a_confirmer", "missing_prerequisite"]
+Outcome = Literal["eligible", "non_eligible", "a_confirmer", "missing_prerequisite", "objective"]
 Certainty = Literal["confirme", "a_confirmer"]
+# What a rule rests on: an official text or page; two or more independent sources that agree;
+# one non-official source; one third-party transcription of an official document; our inference.
+Basis = Literal["officiel", "concordant", "source_unique", "transcription", "inference"]
 ObligationStatus = Literal["applicable", "non_applicable", "a_confirmer"]
 
 CATEGORIES: Final[tuple[str, ...]] = get_args(Categorie)
@@ -26,6 +29,11 @@ WINDOW_STATUSES: Final[tuple[str, ...]] = get_args(WindowStatus)
 WINDOW_KINDS: Final[tuple[str, ...]] = get_args(WindowKind)
 OUTCOMES: Final[tuple[str, ...]] = get_args(Outcome)
 CERTAINTIES: Final[tuple[str, ...]] = get_args(Certainty)
+BASES: Final[tuple[str, ...]] = get_args(Basis)
+# A verdict resting only on these cannot be confirmed (see rules.py, ``_check_basis``).
+WEAK_BASES: Final[tuple[str, ...]] = ("source_unique", "transcription", "inference")
+# Outcomes that decide a verdict (an ``objective`` never does; ``a_confirmer`` is already weak).
+DECISIVE_OUTCOMES: Final[tuple[str, ...]] = ("eligible", "non_eligible", "missing_prerequisite")
 
 CATEGORY_LABELS: Final[dict[str, str]] = {
     "ght": "Établissement membre d'un GHT (groupement hospitalier de territoire)",

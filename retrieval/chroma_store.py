@@ -221,6 +221,7 @@ def _metadata(chunk: Chunk, hash_: str, notes: dict[str, SourceNote]) -> dict[st
         "kind": citation.kind,
         "published": citation.published.isoformat() if citation.published else "",
         "checked": citation.checked.isoformat(),
+        "evidence": citation.evidence.isoformat() if citation.evidence else "",
         "status": citation.status,
         "confidence": citation.confidence,
         "publisher": note.publisher if note else "",
@@ -245,6 +246,7 @@ def _metadata(chunk: Chunk, hash_: str, notes: dict[str, SourceNote]) -> dict[st
 
 def _note_from_metadata(meta: Any) -> SourceNote:
     published = str(meta.get("published") or "")
+    evidence = str(meta.get("evidence") or "")  # absent from stores built before the field
     return SourceNote(
         id=str(meta["source_id"]),
         title=str(meta["title"]),
@@ -257,6 +259,7 @@ def _note_from_metadata(meta: Any) -> SourceNote:
         status=str(meta["status"]),
         confidence=str(meta["confidence"]),
         path=Path(str(meta.get("path", ""))),
+        evidence=date.fromisoformat(evidence) if evidence else None,
         links=tuple(
             SourceLink(str(key), str(title), str(url), date.fromisoformat(day) if day else None)
             for key, title, url, day in json.loads(str(meta.get("links") or "[]"))

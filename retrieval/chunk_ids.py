@@ -45,6 +45,7 @@ def chunk_hash(chunk_id: str, text: str, heading: str, citation: Citation, origi
             "kind": citation.kind,
             "published": citation.published.isoformat() if citation.published else None,
             "checked": citation.checked.isoformat(),
+            "evidence": citation.evidence.isoformat() if citation.evidence else None,
             "status": citation.status,
             "confidence": citation.confidence,
             "links": [[link.key, link.title, link.url] for link in citation.links],

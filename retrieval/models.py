@@ -42,6 +42,7 @@ class Citation:
     checked: date
     status: str
     confidence: str
+    evidence: date | None = None  # date of the note's newest evidence (None: not stated)
     links: tuple[SourceLink, ...] = ()
     marks: tuple[tuple[int, str], ...] = ()
     section_key: str = ""
@@ -95,7 +96,12 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class SourceNote:
-    """The front matter of one ``knowledge/sources/*.md`` file."""
+    """The front matter of one ``knowledge/sources/*.md`` file.
+
+    ``checked`` is when the project last reviewed the note; ``evidence`` is the date of the
+    newest evidence the note rests on (its sources' dates). Users are shown ``evidence``: a
+    review in November does not make sources from April say anything newer than April.
+    """
 
     id: str
     title: str
@@ -109,6 +115,7 @@ class SourceNote:
     confidence: str
     path: Path
     links: tuple[SourceLink, ...] = ()
+    evidence: date | None = None
 
     def citation(
         self, section: str, marks: tuple[tuple[int, str], ...] = (), section_key: str = ""
@@ -126,6 +133,7 @@ class SourceNote:
             links=self.links,
             marks=marks,
             section_key=section_key,
+            evidence=self.evidence,
         )
 
 

@@ -89,7 +89,8 @@ def _note_from_meta(path: Path, meta: LinedDict) -> SourceNote:
     url = _text(path, meta, "url")
     if not url.startswith(("https://", "http://")):
         raise KnowledgeFileError(path, meta.line_of("url"), f"url invalide {url!r}")
-    published = meta["published"]
+    published = None if meta["published"] is None else parse_date(path, meta, "published")
+    checked = parse_date(path, meta, "checked")
     links = _links(path, meta)
     return SourceNote(
         id=note_id,
@@ -98,12 +99,13 @@ def _note_from_meta(path: Path, meta: LinedDict) -> SourceNote:
         publisher=_text(path, meta, "publisher"),
         reference=str(meta.get("reference") or ""),
         url=url,
-        published=None if published is None else parse_date(path, meta, "published"),
-        checked=parse_date(path, meta, "checked"),
+        published=published,
+        checked=checked,
         status=_choice(path, meta, "status", STATUSES),
         confidence=_choice(path, meta, "confidence", CONFIDENCES),
         path=path,
         links=links,
+        evidence=_evidence(path, meta, published, checked),
     )
 
 
@@ -131,6 +133,21 @@ def _links(path: Path, meta: LinedDict) -> tuple[SourceLink, ...]:
             )
         )
     return tuple(links)
+
+
+def _evidence(path: Path, meta: LinedDict, published: date | None, checked: date) -> date | None:
+    """The optional ``evidence`` date: newest evidence, between ``published`` and ``checked``."""
+    if meta.get("evidence") is None:
+        return None
+    evidence = parse_date(path, meta, "evidence")
+    line = meta.line_of("evidence")
+    if evidence > checked:
+        reason = f"evidence ({evidence}) postérieure à checked ({checked}) : impossible"
+        raise KnowledgeFileError(path, line, reason)
+    if published is not None and evidence < published:
+        reason = f"evidence ({evidence}) antérieure à published ({published})"
+        raise KnowledgeFileError(path, line, reason)
+    return evidence
 
 
 def _text(path: Path, meta: LinedDict, key: str) -> str:

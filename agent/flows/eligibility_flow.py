@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from agent.evidence_dates import sources_state_line
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.turns import ChoiceReply, Option, Reply, SourceRef, TextReply, Turn
 from eligibility import (
@@ -82,6 +83,7 @@ def source_info_from_notes(notes: Iterable[SourceNote]) -> SourceInfo:
             checked=note.checked.isoformat(),
             published=note.published.isoformat() if note.published else None,
             uncertain=note.status == "a_confirmer",
+            evidence=note.evidence.isoformat() if note.evidence else None,
         )
 
     return info
@@ -218,7 +220,10 @@ class EligibilityFlow(Flow):
             ref = next((r for r in refs if r.source_id == source_id), None)
             return f"[{number}] {ref.title if ref else source_id}"
 
-        return TextReply(verdict_text(verdict, cite), sources=tuple(refs), kind="answer")
+        text = verdict_text(verdict, cite)
+        if refs:
+            text += f"\n{sources_state_line(refs)}"
+        return TextReply(text, sources=tuple(refs), kind="answer")
 
     def _scope(self, argument: str) -> tuple[list[str] | None, list[str]]:
         words = fold(argument).replace("d1 bis", "d1bis").replace(",", " ").split()

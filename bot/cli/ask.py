@@ -31,6 +31,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "url": p.citation.url,
                 "published": p.citation.published.isoformat() if p.citation.published else None,
                 "checked": p.citation.checked.isoformat(),
+                "evidence": p.citation.evidence.isoformat() if p.citation.evidence else None,
                 "status": p.citation.status,
                 "confidence": p.citation.confidence,
                 "score": round(p.score, 4),

@@ -17,6 +17,8 @@ import yaml
 from rich.panel import Panel
 from rich.text import Text
 
+from agent.evidence_dates import sources_state_line
+from agent.turns import SourceRef
 from bot.cli.common import console, err_console, setup
 from care_errors import CareError
 from eligibility import (
@@ -106,7 +108,7 @@ def eligibility(
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        print_report(report, _source_titles(settings.care_knowledge_dir))
+        print_report(report, _sources(settings.care_knowledge_dir))
 
 
 def _as_of(text: str | None) -> date:
@@ -193,12 +195,15 @@ def _ask(question: Question, number: int) -> None:
 
 
 # -- human output ----------------------------------------------------------------------------
-def print_report(report: EligibilityReport, title: Callable[[str], str]) -> None:
+def print_report(report: EligibilityReport, source: Callable[[str], SourceRef]) -> None:
     console.print(report_heading(report), style="bold", markup=False)
     if not report.results:
         console.print("Aucun dispositif n'était ouvert à cette date.", markup=False)
     for verdict in report.results:
-        body = verdict_text(verdict, lambda n, source_id: f"[{n}] {title(source_id)}")
+        refs = [source(source_id) for source_id in verdict.sources]
+        body = verdict_text(verdict, lambda n, source_id: f"[{n}] {source(source_id).title}")
+        if refs:
+            body += f"\n{sources_state_line(refs)}"
         console.print(
             Panel(
                 Text(body.split("\n", 1)[1].lstrip("\n")),
@@ -212,22 +217,38 @@ def print_report(report: EligibilityReport, title: Callable[[str], str]) -> None
         console.print(Panel(Text(obligations_text(report)), border_style="blue"), soft_wrap=False)
 
 
-def _source_titles(knowledge_dir: Path) -> Callable[[str], str]:
-    """``source id → "Title (id)"``, read from the notes' front matter; the id alone if absent."""
-    cache: dict[str, str] = {}
+def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
+    """``source id → SourceRef`` (title "Title (id)" and dates), read from the front matter.
 
-    def title(source_id: str) -> str:
+    Tolerant on purpose: a missing or unreadable note gives a reference titled by its id.
+    """
+    cache: dict[str, SourceRef] = {}
+
+    def source(source_id: str) -> SourceRef:
         if source_id not in cache:
-            cache[source_id] = source_id
+            cache[source_id] = SourceRef(0, source_id, source_id, "", "", "")
             path = knowledge_dir / "sources" / f"{source_id}.md"
             try:
                 meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
-                cache[source_id] = f"{meta['title']} ({source_id})"
+                cache[source_id] = SourceRef(
+                    0,
+                    source_id,
+                    f"{meta['title']} ({source_id})",
+                    "",
+                    str(meta.get("url") or ""),
+                    str(meta.get("checked") or ""),
+                    published=_iso(meta.get("published")),
+                    evidence=_iso(meta.get("evidence")),
+                )
             except (OSError, IndexError, KeyError, TypeError, yaml.YAMLError):
                 pass
         return cache[source_id]
 
-    return title
+    return source
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
 
 
 def register(app: typer.Typer) -> None:

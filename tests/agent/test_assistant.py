@@ -11,6 +11,7 @@ import pytest
 
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
+from agent.evidence_dates import fr_month_year
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.store import SqliteStore
 from agent.turns import ChoiceReply, Reply, TextReply, Turn
@@ -72,7 +73,10 @@ def test_free_question_gets_a_cited_dated_answer(assistant: Assistant) -> None:
     (reply,) = assistant.handle(Turn("u:1", "Quels sont les prérequis du domaine 2 de CaRE ?"))
     assert isinstance(reply, TextReply) and reply.kind == "answer"
     assert "[1]" in reply.text
-    assert "Informations vérifiées au" in reply.text
+    # dated by its evidence (the newest source's month), never by the review date
+    newest = max(date.fromisoformat(s.evidence) for s in reply.sources if s.evidence)
+    assert f"État des sources : {fr_month_year(newest)}." in reply.text
+    assert "vérifiées au" not in reply.text and "vérifiée le" not in reply.text
     assert "Sources :" in reply.text
     assert reply.sources and reply.sources[0].url.startswith("https://")
     assert any(s.source_id == "care-d2-continuite-reprise" for s in reply.sources)
@@ -130,7 +134,8 @@ def test_help_sources_glossary(assistant: Assistant) -> None:
     start = texts(assistant.handle(Turn("u:1", "/start")))
     assert "données de patients" in start
     sources = texts(assistant.handle(Turn("u:1", "/sources")))
-    assert "Instruction" in sources and "vérifiée le" in sources
+    assert "Instruction" in sources and "état : " in sources
+    assert "vérifiée le" not in sources
     glossary = texts(assistant.handle(Turn("u:1", "/glossaire pcra")))
     assert "continuité" in glossary.lower()
     assert "Je ne trouve pas" in texts(assistant.handle(Turn("u:1", "/glossaire zzzz")))

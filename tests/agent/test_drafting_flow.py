@@ -304,7 +304,7 @@ def test_prefill_from_the_eligibility_profile(store: SqliteStore) -> None:
     intro = text_of(step.replies)
     assert "Repris de votre profil d'éligibilité" in intro
     assert "FINESS juridique (EJ) : 750712184" in intro
-    assert "Statut juridique : Établissement privé à but non lucratif (ESPIC)" in intro
+    assert "Statut juridique : Établissement privé à but non lucratif (dont ESPIC)" in intro
     assert "FINESS géographiques" not in intro  # an invalid profile value is not taken
     answers = store.list_drafts("tg:42")[0].answers
     assert answers["dispositif"] == "D2" and answers["pssi_date_validation"] == "2025-03-14"

@@ -12,6 +12,7 @@ import pytest
 
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
+from agent.evidence_dates import fr_month_year
 from agent.flows.base import FlowContext, FlowStep
 from agent.flows.eligibility_flow import EligibilityFlow, source_info_from_notes
 from agent.store import SqliteStore
@@ -137,12 +138,14 @@ def test_full_interview_with_back_unknown_invalid_and_free_question(chat: Chat) 
     assert step.done
     report = texts(step.replies)
     assert (
-        "Éligibilité aux financements CaRE au 28 novembre 2026 (règles version 2026.1)" in report
+        "Éligibilité aux financements CaRE au 28 novembre 2026 (règles version 2026.2)" in report
     )
     assert "Domaine 2 — Stratégie de continuité et de reprise d'activité" in report
     assert "Verdict : à confirmer · candidature : fermée" in report
     assert "Organisation projet du PCRA (prérequis P2)" in report
-    assert "le périmètre indiqué en couvre 65,9 %" in report
+    # the 66 % coverage is an objective to reach by the declaration, not a missing prerequisite
+    assert "À atteindre d'ici la déclaration d'atteinte des objectifs :" in report
+    assert "périmètre indiqué : 65,9 %" in report
     assert "À vérifier : validation de la PSSI par le représentant légal" in report
     assert "Réaliser un exercice de crise cyber chaque année" in report
     assert chat.session.profile == {
@@ -227,6 +230,10 @@ def test_verdicts_cite_their_sources(book: RuleBook, tmp_path: Path) -> None:
     assert d1.sources[0].source_id == "care-eligibilite"
     assert d1.sources[0].url.startswith("https://")
     assert f"[1] {d1.sources[0].title}" in d1.text
+    # dated by the newest evidence of its sources, as a month; never "vérifiée le …"
+    newest = max(date.fromisoformat(ref.evidence) for ref in d1.sources if ref.evidence)
+    assert d1.text.endswith(f"État des sources : {fr_month_year(newest)}.")
+    assert "vérifié" not in d1.text
     store.close()
 
 

@@ -57,6 +57,7 @@ def test_ask_json_shape(env: dict[str, str]) -> None:
         "url",
         "published",
         "checked",
+        "evidence",
         "status",
         "confidence",
         "score",
@@ -70,7 +71,8 @@ def test_ask_json_shape(env: dict[str, str]) -> None:
 def test_ask_human_output(env: dict[str, str]) -> None:
     result = care_bot(env, "ask", "Qu'est-ce que la PGSSI-S ?")
     assert result.returncode == 0
-    assert "Sources :" in result.stdout and "Informations vérifiées au" in result.stdout
+    assert "Sources :" in result.stdout and "État des sources : " in result.stdout
+    assert "vérifiées au" not in result.stdout
 
 
 def test_ask_file_json_lines_with_bad_lines(env: dict[str, str], tmp_path: Path) -> None:

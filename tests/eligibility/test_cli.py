@@ -16,7 +16,16 @@ import yaml
 from bot.cli import main
 from tests.eligibility.conftest import PROFILES_DIR, ROOT
 
-RESULT_KEYS = ["dispositif", "verdict", "window", "reasons", "missing", "deadlines", "sources"]
+RESULT_KEYS = [
+    "dispositif",
+    "verdict",
+    "window",
+    "reasons",
+    "missing",
+    "objectives",
+    "deadlines",
+    "sources",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +44,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
 def test_json_output_shape(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "--profile", str(PROFILES_DIR / "ght_support.yaml"))
     assert list(data) == ["as_of", "rules_version", "results", "obligations"]
-    assert (data["as_of"], data["rules_version"]) == ("2026-11-28", "2026.1")
+    assert (data["as_of"], data["rules_version"]) == ("2026-11-28", "2026.2")
     assert [r["dispositif"] for r in data["results"]] == [
         "D1",
         "D1bis",
@@ -46,6 +55,7 @@ def test_json_output_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(list(r) == RESULT_KEYS for r in data["results"])
     d2 = data["results"][2]
     assert (d2["verdict"], d2["window"]) == ("eligible", "ferme")  # exactly 66 %
+    assert d2["objectives"] == []
     assert len(data["obligations"]) == 8
 
 
@@ -56,7 +66,8 @@ def test_json_output_shape(capsys: pytest.CaptureFixture[str]) -> None:
         ("ght_membre.json", {"D1": "eligible", "HospiConnect": "a_confirmer"}),
         ("ehpad.yaml", {"D2": "a_confirmer", "HospiConnect": "non_eligible"}),
         ("cabinet_liberal.yaml", {"D1": "non_eligible", "exercice_crise": "non_eligible"}),
-        ("corse_2a.yaml", {"D2": "a_confirmer", "HospiConnect": "eligible"}),
+        # a public hospital outside a GHT: HospiConnect criteria not seen → to confirm
+        ("corse_2a.yaml", {"D2": "a_confirmer", "HospiConnect": "a_confirmer"}),
     ],
 )
 def test_example_profiles(
@@ -73,8 +84,10 @@ def test_human_output_in_french(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "règles version 2026.1" in out
+    assert "règles version 2026.2" in out
     assert "Verdict : à confirmer · candidature : fermée" in out
+    assert "État des sources : avril 2026." in out  # newest evidence of the cited notes
+    assert "vérifiée" not in out
     assert "À vérifier : date de la dernière revue de la PSSI" in out
     assert "Obligations, indépendantes de tout financement" in out
 
@@ -209,7 +222,14 @@ def test_python_dash_m_bot(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert {r["verdict"] for r in json.loads(result.stdout)["results"]} == {"non_eligible"}
+    verdicts = {r["dispositif"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
+    assert verdicts == {
+        "D1": "non_eligible",
+        "D1bis": "a_confirmer",  # the D1 bis conditions are not in our sources
+        "D2": "non_eligible",
+        "HospiConnect": "non_eligible",
+        "exercice_crise": "non_eligible",
+    }
     bad = subprocess.run(
         [
             sys.executable,

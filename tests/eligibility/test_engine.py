@@ -16,13 +16,14 @@ ALL = ["D1", "D1bis", "D2", "HospiConnect", "exercice_crise"]
 def test_results_follow_the_table_order_and_name_the_rule_set_version(book: RuleBook) -> None:
     report = run(book, ES_OK)
     assert [v.dispositif for v in report.results] == ALL
-    assert report.rules_version == "2026.1"
+    assert report.rules_version == "2026.2"
+    # the corrections of December 2026 (same valid_from) replace the versions they correct
     assert {v.dispositif: v.rules_version for v in report.results} == {
-        "D1": "2024.1",
-        "D1bis": "2026.1",
-        "D2": "2026.1",
-        "HospiConnect": "2026.1",
-        "exercice_crise": "2023.1",
+        "D1": "2024.2",
+        "D1bis": "2026.2",
+        "D2": "2026.2",
+        "HospiConnect": "2026.2",
+        "exercice_crise": "2023.2",
     }
 
 
@@ -46,22 +47,37 @@ def test_d1_closed_window_points_to_d1_bis(book: RuleBook) -> None:
 
 
 @pytest.mark.parametrize(
-    ("parts", "verdict"),
-    [((40, 25.9), "a_confirmer"), ((40, 26), "eligible"), ((40, 26.1), "eligible")],
-    ids=["65.9", "66", "66.1"],
+    ("parts", "reached"),
+    [((40, 0), False), ((40, 25.9), False), ((40, 26), True), ((40, 26.1), True)],
+    ids=["40", "65.9", "66", "66.1"],
 )
-def test_66_percent_rule(book: RuleBook, parts: tuple[float, float], verdict: str) -> None:
-    profile = {
-        **GHT_SUPPORT,
-        "activite": [{"finess_eg": EG1, "part": parts[0]}, {"finess_eg": EG2, "part": parts[1]}],
-    }
+def test_66_percent_is_an_objective_for_the_declaration_not_a_candidature_condition(
+    book: RuleBook, parts: tuple[float, float], reached: bool
+) -> None:
+    activite = [
+        {"finess_eg": eg, "part": part} for eg, part in zip((EG1, EG2), parts, strict=True) if part
+    ]
+    d2 = run(book, {**GHT_SUPPORT, "activite": activite}).verdict("D2")
+    assert d2.verdict == "eligible"  # never refused (nor left uncertain) for its perimeter
+    assert d2.missing == ()
+    if reached:
+        assert d2.objectives == ()
+        return
+    (objective,) = d2.objectives
+    covered = f"{sum(parts):g}".replace(".", ",")
+    assert "66 %" in objective.item and f"périmètre indiqué : {covered} %" in objective.item
+    assert "objectif O1.C" in objective.item and "(à confirmer)" in objective.item
+    assert "n'est pas une condition de candidature" in objective.action
+    assert "entités juridiques (FINESS EJ)" in objective.action
+    assert "D2-R09-activite-66" in d2.fired
+
+
+def test_an_unmeasured_perimeter_still_shows_the_66_percent_objective(book: RuleBook) -> None:
+    profile = {k: v for k, v in GHT_SUPPORT.items() if k != "activite"}
     d2 = run(book, profile).verdict("D2")
-    assert d2.verdict == verdict
-    if verdict == "a_confirmer":
-        assert "65,9 %" in " ".join(d2.reasons)
-        assert [m.item for m in d2.missing] == [
-            "Périmètre du projet couvrant au moins 66 % de l'activité cumulée"
-        ]
+    assert d2.verdict == "eligible" and d2.unknown == ()
+    (objective,) = d2.objectives
+    assert "66 %" in objective.item and "Mesurez la part d'activité" in objective.action
 
 
 def test_uncertain_prerequisite_gives_a_confirmer_with_what_to_do(book: RuleBook) -> None:
@@ -98,18 +114,27 @@ def test_unknown_category_leaves_everything_to_confirm(book: RuleBook) -> None:
     assert "DNS-H1-esms-hors-champ" not in [o.id for o in report.obligations]
 
 
-def test_ght_member_goes_through_the_support_establishment(book: RuleBook) -> None:
+def test_ght_member_goes_through_the_single_file_of_its_ght(book: RuleBook) -> None:
     for dispositif in ("D1", "D2"):
         verdict = run(book, GHT_MEMBRE).verdict(dispositif)
         assert verdict.verdict == "eligible"
         text = " ".join(verdict.reasons)
-        assert "dossier unique du GHT, déposé par l'établissement support" in text
-        assert "À faire : rapprochez-vous de l'établissement support" in text
+        assert "relève du dossier unique du GHT : il ne candidate pas séparément" in text
+        # who files it is an inference: said with its flag, never as a fact
+        assert (
+            "À faire : rapprochez-vous de l'établissement qui porte le dossier du GHT, en "
+            "pratique l'établissement support (à confirmer)" in text
+        )
 
 
-def test_ght_support_files_the_single_file(book: RuleBook) -> None:
+def test_ght_support_is_told_it_carries_the_file_only_as_a_likely_practice(
+    book: RuleBook,
+) -> None:
     d2 = run(book, GHT_SUPPORT).verdict("D2")
-    assert "c'est vous qui portez le dossier unique" in " ".join(d2.reasons)
+    text = " ".join(d2.reasons)
+    assert "un seul dossier est déposé pour l'ensemble de ses établissements" in text
+    assert "c'est l'établissement support qui porte ce dossier unique" in text
+    assert "ne le précise (à confirmer)" in text
 
 
 def test_esms_gets_other_strands_and_the_ars(book: RuleBook) -> None:
@@ -132,7 +157,16 @@ def test_esms_gets_other_strands_and_the_ars(book: RuleBook) -> None:
 
 def test_private_practice_is_not_eligible(book: RuleBook) -> None:
     report = run(book, {"categorie": "autre"})
-    assert {v.verdict for v in report.results} == {"non_eligible"}
+    verdicts = {v.dispositif: v.verdict for v in report.results}
+    # D1 bis: its conditions are not in our sources, so even this is only likely
+    assert verdicts == {
+        "D1": "non_eligible",
+        "D1bis": "a_confirmer",
+        "D2": "non_eligible",
+        "HospiConnect": "non_eligible",
+        "exercice_crise": "non_eligible",
+    }
+    assert "(à confirmer)" in " ".join(report.verdict("D1bis").reasons)
     d1 = report.verdict("D1")
     assert "cabinet libéral" in d1.reasons[0]
     assert not any("fenêtre" in reason for reason in d1.reasons)
@@ -170,9 +204,9 @@ def test_scope_restricts_results_but_not_obligations(book: RuleBook) -> None:
 
 def test_past_date_uses_the_rules_in_force_then(book: RuleBook) -> None:
     report = run(book, ES_OK, date(2025, 10, 1))
-    assert report.rules_version == "2025.1"
+    assert report.rules_version == "2025.2"  # the correction of 2025.1, same period
     d2 = report.verdict("D2")
-    assert (d2.rules_version, d2.window) == ("2025.1", "ouvert")
+    assert (d2.rules_version, d2.window) == ("2025.2", "ouvert")
     assert {d.kind: d.status for d in d2.deadlines}["declaration"] == "inconnu"
     assert "HospiConnect" not in [v.dispositif for v in report.results]
 
@@ -218,10 +252,49 @@ def test_json_shape(book: RuleBook) -> None:
             "window",
             "reasons",
             "missing",
+            "objectives",
             "deadlines",
             "sources",
         ]
         assert result["verdict"] in {"eligible", "non_eligible", "a_confirmer"}
         assert result["window"] in {"ouvert", "ferme", "a_venir", "inconnu"}
         assert all(set(m) == {"item", "action"} for m in result["missing"])
+        assert all(set(o) == {"item", "action"} for o in result["objectives"])
     assert set(data["obligations"][0]) == {"id", "title", "what", "status", "deadline", "sources"}
+
+
+@pytest.mark.parametrize("as_of", [date(2025, 10, 1), TODAY], ids=["during-candidature", "today"])
+def test_a_d2_candidate_covering_40_percent_is_not_refused_at_candidature(
+    book: RuleBook, as_of: date
+) -> None:
+    profile = {**GHT_SUPPORT, "activite": [{"finess_eg": EG1, "part": 40}]}
+    d2 = run(book, profile, as_of).verdict("D2")
+    assert d2.verdict == "eligible" and d2.missing == ()
+    assert [o.item.split(" ;")[0] for o in d2.objectives] == [
+        "Couvrir au moins 66 % de l'activité cumulée par les BIA et le PCRA (objectif O1.C) et "
+        "par le test de PCA (objectif O1.D)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "window"), [(date(2026, 2, 1), "ouvert"), (TODAY, "ferme")], ids=["open", "closed"]
+)
+def test_hospiconnect_is_to_confirm_for_a_public_hospital_outside_a_ght(
+    book: RuleBook, as_of: date, window: str
+) -> None:
+    profile = {**ES_OK, "categorie": "es_public_hors_ght"}
+    hc = run(book, profile, as_of).verdict("HospiConnect")
+    assert (hc.verdict, hc.window, hc.rules_version) == ("a_confirmer", window, "2026.2")
+    assert hc.fired == ("HC-R01-es-hors-ght",)
+    text = " ".join(hc.reasons)
+    assert "critères d'éligibilité" in text and "(à confirmer)" in text
+    # the published version, kept to explain past answers, still reproduces its old verdict
+    old = run(book, profile, as_of, version="2026.1").verdict("HospiConnect")
+    assert (old.verdict, old.rules_version) == ("eligible", "2026.1")
+
+
+def test_the_crisis_exercise_subsidy_is_no_longer_asserted(book: RuleBook) -> None:
+    exc = run(book, ES_OK).verdict("exercice_crise")
+    assert exc.verdict == "a_confirmer"
+    text = " ".join(exc.reasons)
+    assert "l'obligation est certaine" in text and "reste à confirmer" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,12 @@ def test_minimal_table_loads(tmp_path: Path) -> None:
             "duplicate rule ids",
         ),
         ("id: [", "cannot read"),
+        (MINIMAL.replace("reason: Oui.", "reason: Oui.\n    basis: rumeur"), "not among"),
+        (MINIMAL.replace("reason: Oui.", "reason: Oui.\n    facts: [note]"), "note-id#fact-id"),
+        (
+            MINIMAL.replace("outcome: eligible", "outcome: objective"),
+            "needs 'missing' and 'action'",
+        ),
     ],
 )
 def test_malformed_table(tmp_path: Path, text: str, message: str) -> None:
@@ -83,6 +90,43 @@ def test_a_newer_version_must_start_later(tmp_path: Path) -> None:
         load_rule_book(write(tmp_path, newer, "X1/2026.2.yaml"))
 
 
+@pytest.mark.parametrize("basis", ["inference", "transcription", "source_unique"])
+@pytest.mark.parametrize("outcome", ["eligible", "non_eligible"])
+def test_a_confirmed_verdict_cannot_rest_on_a_weak_basis(
+    tmp_path: Path, basis: str, outcome: str
+) -> None:
+    text = MINIMAL.replace("outcome: eligible", f"outcome: {outcome}\n    basis: {basis}")
+    with pytest.raises(RuleTableError, match=f"cannot give a confirmed '{outcome}'"):
+        load_rule_book(write(tmp_path, text))
+    flagged = text.replace(f"basis: {basis}", f"basis: {basis}\n    certainty: a_confirmer")
+    rule = load_rule_book(write(tmp_path, flagged)).versions_by_table["X1"][0].rules[0]
+    assert (rule.basis, rule.certainty) == (basis, "a_confirmer")
+
+
+@pytest.mark.parametrize("basis", ["officiel", "concordant"])
+def test_a_strong_basis_may_confirm_a_verdict(tmp_path: Path, basis: str) -> None:
+    text = MINIMAL.replace("reason: Oui.", f"reason: Oui.\n    basis: {basis}\n    facts: [n#f]")
+    rule = load_rule_book(write(tmp_path, text)).versions_by_table["X1"][0].rules[0]
+    assert (rule.basis, rule.certainty, rule.facts) == (basis, "confirme", ("n#f",))
+
+
+def test_a_correction_keeps_the_period_of_the_version_it_corrects(tmp_path: Path) -> None:
+    write(tmp_path, MINIMAL)
+    fixed = MINIMAL.replace('"2026.1"', '"2026.2"\ncorrects: "2026.1"').replace(
+        "reason: Oui.", "reason: Oui, corrigé."
+    )
+    book = load_rule_book(write(tmp_path, fixed, "X1/2026.2.yaml"))
+    # every date of the period now gets the correction; the old version stays reproducible
+    assert book.select(date(2026, 1, 1)).tables[0].version == "2026.2"
+    assert book.select(date(2026, 1, 1), "2026.1").tables[0].version == "2026.1"
+    wrong = fixed.replace('corrects: "2026.1"', 'corrects: "2025.9"')
+    with pytest.raises(RuleTableError, match="must name the previous version"):
+        load_rule_book(write(tmp_path, wrong, "X1/2026.2.yaml"))
+    moved = fixed.replace("valid_from: 2026-01-01", "valid_from: 2026-02-01")
+    with pytest.raises(RuleTableError, match="keep its valid_from"):
+        load_rule_book(write(tmp_path, moved, "X1/2026.2.yaml"))
+
+
 def test_empty_or_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(RuleTableError, match="no rule table"):
         load_rule_book(tmp_path)
@@ -99,7 +143,13 @@ def test_published_tables(book: RuleBook) -> None:
         "exercice_crise",
         "obligations_dns_2025_12",
     }
-    assert [t.version for t in book.versions_by_table["D2"]] == ["2025.1", "2026.1"]
+    assert [t.version for t in book.versions_by_table["D2"]] == [
+        "2025.1",
+        "2025.2",
+        "2026.1",
+        "2026.2",
+    ]
+    assert book.versions_by_table["D2"][1].corrects == "2025.1"
     ids = [r.id for ts in book.versions_by_table.values() for r in ts[-1].rules]
     assert len(ids) == len(set(ids))
 

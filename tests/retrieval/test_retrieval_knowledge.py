@@ -227,3 +227,42 @@ def test_the_user_message_names_file_line_and_reason(tmp_path: Path) -> None:
     error = _error(tmp_path, _front(kind="roman") + "Texte.\n")
     assert f"{error.path}:4" in error.user_message
     assert "roman" in error.user_message
+
+
+def _with_evidence(evidence: str) -> str:
+    return _front().replace(
+        "checked: 2026-11-28\n", f"checked: 2026-11-28\nevidence: {evidence}\n"
+    )
+
+
+def test_evidence_date_is_read_and_carried_by_every_citation(tmp_path: Path) -> None:
+    path = tmp_path / "sources" / "note.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(_with_evidence("2026-04-03") + "Texte.\n\n## Section\nAutre.\n", "utf-8")
+    notes, chunks = load_knowledge(tmp_path)
+    assert notes[0].evidence == date(2026, 4, 3)
+    assert notes[0].checked == date(2026, 11, 28)  # the review date stays apart
+    assert {c.citation.evidence for c in chunks} == {date(2026, 4, 3)}
+
+
+def test_a_note_without_evidence_date_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "sources" / "note.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(_front() + "Texte.\n", "utf-8")
+    assert load_source_notes(tmp_path)[0].evidence is None
+
+
+@pytest.mark.parametrize(
+    ("evidence", "words"),
+    [
+        ("2026-12-01", "postérieure à checked"),  # evidence newer than the review: impossible
+        ("2024-12-31", "antérieure à published"),  # older than the note's own main source
+        ("avril 2026", "date illisible"),
+    ],
+)
+def test_an_impossible_evidence_date_names_its_line(
+    tmp_path: Path, evidence: str, words: str
+) -> None:
+    error = _error(tmp_path, _with_evidence(evidence) + "Texte.\n")
+    assert error.line == 9
+    assert "evidence" in error.reason and words in error.reason
