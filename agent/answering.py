@@ -388,9 +388,13 @@ class ExtractiveComposer:
         )
         if passage is None:
             return []
+        sentences = split_sentences(passage.text)
+        start = next(
+            (i for i, sentence in enumerate(sentences) if any(c in sentence for c in codes)), 0
+        )  # « D2.O3.C » in a section about all of O3: from the sentence naming it
         cited: list[Cited] = []
         length = 0
-        for sentence in split_sentences(passage.text)[:_LOOKUP_SENTENCES]:
+        for sentence in sentences[start : start + _LOOKUP_SENTENCES]:
             if length > _LOOKUP_CHARS:
                 break
             if keep(passage, sentence):

@@ -66,7 +66,7 @@ class SentencePicker:
         keep: Keep | None = None,
         said: set[str] | None = None,
         limit: int = MAX_SENTENCES,
-        depth: int = 3,
+        depth: int = 5,
         dates_only: bool = True,
     ) -> list[Picked]:
         """The best sentences, best first, each followed by its continuation if it needs one.
