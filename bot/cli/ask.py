@@ -15,6 +15,8 @@ from bot.cli.common import console, index_progress, services, setup
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
+    """The answer as JSON: ``sources`` are the cited pages in [n] order (``number`` = n);
+    ``passages`` the retrieved passages the answer could quote, best first."""
     return {
         "question": answer.question,
         "answer": answer.text
@@ -24,6 +26,21 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "mode": answer.mode,
         "as_of": answer.as_of.isoformat(),
         "sources": [
+            {
+                "number": ref.number,
+                "id": ref.source_id,
+                "title": ref.title,
+                "section": ref.section,
+                "url": ref.url,
+                "published": ref.published,
+                "checked": ref.checked,
+                "evidence": ref.evidence,
+                "uncertain": ref.uncertain,
+                "excerpt": ref.excerpt,
+            }
+            for ref in (answer.sources if answer.found else ())
+        ],
+        "passages": [
             {
                 "id": p.citation.source_id,
                 "title": p.citation.title,
@@ -50,6 +67,7 @@ def refusal_json(question: str, message: str, as_of: str) -> dict[str, Any]:
         "mode": "extractive",
         "as_of": as_of,
         "sources": [],
+        "passages": [],
         "error": message,
     }
 
