@@ -45,6 +45,7 @@ from agent.evidence import (
     fact_sentence,
     marked,
     passage_ref,
+    passage_refs,
 )
 from agent.evidence_dates import source_state_label, sources_state_line
 from agent.input_text import fold
@@ -412,8 +413,8 @@ class ExtractiveComposer:
         return Cited(fact_sentence(fact), fact_refs(fact, self.pages, self._short), fact=fact)
 
     def _sentence_cited(self, passage: Passage, sentence: str) -> Cited:
-        ref = passage_ref(passage, sentence)
-        return Cited(marked(sentence, ref.uncertain), (ref,), passage=passage)
+        refs = passage_refs(passage, sentence)
+        return Cited(marked(sentence, refs[0].uncertain), refs, passage=passage)
 
     # -- lists from passages ----------------------------------------------------------------
     def _passage_list(

@@ -115,18 +115,30 @@ def fact_refs(fact: Fact, pages: Pages, short: Mapping[str, str]) -> tuple[Ref, 
     return tuple(refs)
 
 
-def passage_ref(passage: Passage, sentence: str) -> Ref:
-    """The page a sentence of a passage comes from: its marked source, else the note's URL."""
+def passage_refs(passage: Passage, sentence: str) -> tuple[Ref, ...]:
+    """The pages a sentence of a passage comes from: those its note attributes it to, else
+    the note's main URL."""
     citation = passage.citation
     start = passage.text.find(sentence)
-    link = citation.link_for(start, start + len(sentence)) if start >= 0 else None
-    if link is not None and link.url:
-        return Ref(link.url, link.title or citation.title, citation.section, citation.source_id,
-                   citation.checked, link.date, citation.uncertain, passage.text,
-                   link.date or citation.evidence)  # fmt: skip
-    return Ref(citation.url, citation.title, citation.section, citation.source_id,
-               citation.checked, citation.published, citation.uncertain, passage.text,
-               citation.evidence)  # fmt: skip
+    links = citation.links_for(start, start + len(sentence)) if start >= 0 else ()
+    refs = tuple(
+        Ref(link.url, link.title or citation.title, citation.section, citation.source_id,
+            citation.checked, link.date, citation.uncertain, passage.text,
+            link.date or citation.evidence)
+        for link in links if link.url
+    )  # fmt: skip
+    if refs:
+        return refs
+    return (
+        Ref(citation.url, citation.title, citation.section, citation.source_id,
+            citation.checked, citation.published, citation.uncertain, passage.text,
+            citation.evidence),
+    )  # fmt: skip
+
+
+def passage_ref(passage: Passage, sentence: str) -> Ref:
+    """The first page a sentence comes from (see ``passage_refs``)."""
+    return passage_refs(passage, sentence)[0]
 
 
 def marked(sentence: str, uncertain: bool) -> str:

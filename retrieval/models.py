@@ -49,11 +49,18 @@ class Citation:
 
     def link_for(self, start: int, end: int) -> SourceLink | None:
         """The page a sentence spanning ``text[start:end]`` comes from (None: the main url)."""
+        found = self.links_for(start, end)
+        return found[0] if found else None
+
+    def links_for(self, start: int, end: int) -> tuple[SourceLink, ...]:
+        """Every page a sentence is attributed to (``[^a][^b]``), else the section's page;
+        empty when the sentence comes from the note's main ``url``."""
         keys = {link.key: link for link in self.links if link.key}
-        for offset, key in self.marks:
-            if start < offset <= end + 1 and key in keys:
-                return keys[key]
-        return keys.get(self.section_key)
+        marked = [keys[k] for at, k in self.marks if start < at <= end + 1 and k in keys]
+        if marked:
+            return tuple(dict.fromkeys(marked))
+        section = keys.get(self.section_key)
+        return (section,) if section is not None else ()
 
     @property
     def uncertain(self) -> bool:

@@ -210,7 +210,7 @@ def _chunks(path: Path, note: SourceNote, lines: list[str], body_start: int) -> 
             continue
         level, heading = len(match.group(1)), match.group(2).strip()
         flush()
-        heading, heading_marks = _strip_marks(path, number, heading, keys)
+        heading, heading_marks = strip_marks(path, number, heading, keys)
         if not heading:
             raise KnowledgeFileError(path, number, "titre de section vide")
         section_key = heading_marks[0][1] if heading_marks else ""
@@ -220,8 +220,8 @@ def _chunks(path: Path, note: SourceNote, lines: list[str], body_start: int) -> 
     return chunks
 
 
-def _strip_marks(
-    path: Path, number: int, line: str, keys: set[str]
+def strip_marks(
+    path: Path, number: int | None, line: str, keys: set[str]
 ) -> tuple[str, list[tuple[int, str]]]:
     """The line without its ``[^key]`` markers, and (offset in the clean line, key) of each."""
     clean: list[str] = []
@@ -248,7 +248,7 @@ def _without_marks(
     marks: list[tuple[int, str]] = []
     offset = 0
     for number, raw in buffer:
-        line, line_marks = _strip_marks(path, number, raw, keys)
+        line, line_marks = strip_marks(path, number, raw, keys)
         marks.extend((offset + at, key) for at, key in line_marks)
         lines.append(line)
         offset += len(line) + 1

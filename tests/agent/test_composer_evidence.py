@@ -211,6 +211,27 @@ def test_an_attack_in_progress_goes_to_the_cert_first(facts: FactBase) -> None:
     assert "CERT Santé" in first_line(result)
 
 
+@pytest.mark.parametrize(
+    ("question", "contact"),
+    [
+        ("quelles sont les missions du DPO dans un hôpital ?", "CNIL"),
+        (
+            "quelles sanctions NIS2 pour une entité essentielle, en % du chiffre d'affaires ?",
+            "ANSSI",
+        ),
+    ],
+)
+def test_a_near_domain_question_found_by_retrieval_is_still_declined(
+    knowledge_index: KnowledgeIndex, facts: FactBase, question: str, contact: str
+) -> None:
+    """ "DPO" is in the glossary and NIS2 has a note, but nothing on missions or sanctions: the
+    retriever returns passages, the composer declines by topic with the right contact."""
+    composer = ExtractiveComposer(analyze_text, facts, knowledge_index.sources())
+    for search in (knowledge_index.search, knowledge_index.lexical_only().search):
+        result = composer.compose(search(question), TODAY)
+        assert not result.found and contact in result.text
+
+
 # --- follow-ups --------------------------------------------------------------------------
 
 
