@@ -257,8 +257,9 @@ class ExtractiveComposer:
         query = meaning.item_text + " " + result.query if meaning.item_text else result.query
         weights = dict(result.term_weights)
         picked = self.picker.choose(
-            query, passages, weights, keep, said or None, limit, dates_only=not facts
-        )
+            query, passages, weights, keep, said or None, limit,
+            dates_only=not facts, one_topic=len(asked) < 2,
+        )  # fmt: skip
         definitions = self._definitions(meaning, passages, result.query)
         lookup = self._lookup(meaning, passages, result.query, keep) if not facts else []
         if definitions and intro is None:
@@ -285,6 +286,8 @@ class ExtractiveComposer:
             )
         if meaning.item_text and facts:
             direct = [_about_item(direct[0], meaning), *direct[1:]] if direct else direct
+        if len(asked) > 1:
+            support = [self._labelled(c, asked) for c in support]
         return Evidence(
             meaning, tuple(direct), intro, items, tuple(support), tuple(facts), tuple(passages)
         )
@@ -412,6 +415,17 @@ class ExtractiveComposer:
     def _fact_cited(self, fact: Fact) -> Cited:
         return Cited(fact_sentence(fact), fact_refs(fact, self.pages, self._short), fact=fact)
 
+    def _labelled(self, cited: Cited, asked: tuple[str, ...]) -> Cited:
+        """« Pour le D1 : … » on a sentence that does not name the one of the compared
+        dispositifs it is about (it takes it from its passage)."""
+        if cited.passage is None or self.facts.catalogue.find(cited.text):
+            return cited
+        about = set(self.tagger.passage(cited.passage)) & set(asked)
+        if len(about) != 1:
+            return cited
+        label = self.facts.catalogue.label(about.pop())
+        return replace(cited, text=f"Pour {label} : {_lower_first(cited.text)}")
+
     def _sentence_cited(self, passage: Passage, sentence: str) -> Cited:
         refs = passage_refs(passage, sentence)
         return Cited(marked(sentence, refs[0].uncertain), refs, passage=passage)
@@ -490,14 +504,17 @@ def _lead(picked: list[Picked], meaning: Understanding) -> tuple[list[Picked], l
     return lead, rest
 
 
+def _lower_first(text: str) -> str:
+    """The sentence as the second half of another (not when it opens with an acronym)."""
+    return text if re.match(r"^[A-Z]{2}", text) else text[:1].lower() + text[1:]
+
+
 def _about_item(cited: Cited, meaning: Understanding) -> Cited:
     """« Pour l'action 4 (formaliser …) : <fact> »."""
     item = (meaning.item_text or "").rstrip(" ;.")
     noun = _ACCENTED.get(meaning.item_noun, meaning.item_noun) or "point"
     article = "l'" if noun[:1] in "aeiouyhé" else "la " if noun in _FEMININE else "le "
-    text = cited.text
-    if not re.match(r"^[A-Z]{2}", text):
-        text = text[:1].lower() + text[1:]
+    text = _lower_first(cited.text)
     return replace(cited, text=f"Pour {article}{noun} {meaning.item} ({item}) : {text}")
 
 

@@ -68,6 +68,7 @@ class SentencePicker:
         limit: int = MAX_SENTENCES,
         depth: int = 5,
         dates_only: bool = True,
+        one_topic: bool = True,
     ) -> list[Picked]:
         """The best sentences, best first, each followed by its continuation if it needs one.
 
@@ -75,12 +76,14 @@ class SentencePicker:
         heading (its topic). When a passage's heading is a question (a FAQ entry), the query words
         of that heading count half for each of its sentences. ``said`` holds the terms already
         given (by a fact line): a sentence that adds nothing to them is left out. With
-        ``dates_only`` a date question keeps only dated sentences (off when a fact gave the date).
+        ``dates_only`` a date question keeps only dated sentences (off when a fact gave the date);
+        without ``one_topic`` (a comparison) the other passages need not share the first's topic.
         """
         query_terms = self.terms(query) | set(weights)
         wants_date = asks_for_date(query)
         wants_deadline = asks_for_deadline(query)
-        topic = query_terms & self.terms(passages[0].citation.section) if passages else set()
+        first = passages[0].citation.section if passages and one_topic else ""
+        topic = query_terms & self.terms(first)
         candidates: list[Picked] = []
         for rank, passage in enumerate(passages[:depth]):
             rank_weight = rank_weight_of(passages, rank)

@@ -85,6 +85,21 @@ def test_a_sentence_naming_another_dispositif_is_left_out(facts: FactBase) -> No
     assert "1 457" in result.text and "1 207" not in result.text
 
 
+def test_compared_dispositifs_label_the_sentences_that_do_not_name_theirs(
+    facts: FactBase,
+) -> None:
+    result = answer(
+        facts,
+        "quelles différences entre le D1 et le D2 ?",
+        passage("Le domaine 1 (D1) vise l'Active Directory et l'exposition.", "Domaine 1 (D1)", 2),
+        passage(
+            "Ses différences : la continuité et la reprise d'activité.", "Domaine 2 (D2)", 1.5
+        ),
+    )
+    assert "Pour le domaine 2 (D2) : ses différences : la continuité" in result.text
+    assert "Pour le domaine 1" not in result.text  # that sentence names its dispositif
+
+
 def test_a_question_naming_no_dispositif_is_not_restricted(facts: FactBase) -> None:
     text = "Pour le domaine 1, 1 207 candidatures ont été déposées sur eCaRE."
     result = answer(facts, "combien de candidatures déposées sur eCaRE ?", passage(text))
