@@ -244,9 +244,17 @@ class ExtractiveComposer:
 
         references = named_references(meaning.question)
         if not (meaning.wants(COUNT) or meaning.wants(AMOUNT)):
-            references.pop(
-                "year", None
-            )  # a year is context, unless a figure of that year is asked
+            # a year is context, unless a figure of that year is asked
+            references.pop("year", None)
+        if "year" in references:  # « combien … en 2024 ? » : the passages about 2024 first
+            years = references["year"]
+            passages = sorted(
+                passages,
+                key=lambda p: (
+                    not any(y in p.citation.section for y in years),
+                    not any(y in p.text for y in years),
+                ),
+            )
 
         def keep(passage: Passage, sentence: str) -> bool:
             if self.tagger.off_topic(asked, sentence, passage):

@@ -88,11 +88,12 @@ class Pages:
     def __init__(self, notes: list[SourceNote] | None = None) -> None:
         self.notes: dict[str, SourceNote] = {note.id: note for note in notes or ()}
         self._titles: dict[str, tuple[str, date | None]] = {}
-        for note in notes or ():
-            self._titles.setdefault(note.url, (note.title, note.published))
+        for note in notes or ():  # a page's own title first, a note's title otherwise
             for link in note.links:
                 if link.url and link.title:
                     self._titles.setdefault(link.url, (link.title, link.date))
+        for note in notes or ():
+            self._titles.setdefault(note.url, (note.title, note.published))
 
     def title(self, url: str, default: str) -> tuple[str, date | None]:
         return self._titles.get(url, (default, None))

@@ -21,6 +21,11 @@ MAX_ANSWER_CHARS = 900
 _SHORT_SENTENCE = 120  # chars: shorter sentences get the next one as context
 _DATE_BOOST = 2.5  # a date question prefers the sentences that carry a date
 _DEADLINE_BOOST = 1.6  # … and a deadline question those giving an end date
+_FIGURE_BOOST = 2.0  # a "combien" question prefers the sentences carrying a number
+_HOW_MANY = re.compile(
+    r"\bcombien\b|\bnombre (?:de|d')|\bquel (?:montant|nombre|pourcentage)", re.I
+)
+_FIGURE = re.compile(r"\d")
 _SAME_CONTENT = 0.85  # share of the shorter sentence's terms found in a longer one: a repeat
 _MIN_REPEAT_TERMS = 4
 _KNOWN_SHARE = 0.75  # share of a sentence's terms already said by the picked ones: nothing new
@@ -82,6 +87,7 @@ class SentencePicker:
         query_terms = self.terms(query) | set(weights)
         wants_date = asks_for_date(query)
         wants_deadline = asks_for_deadline(query)
+        wants_figure = bool(_HOW_MANY.search(query))
         first = passages[0].citation.section if passages and one_topic else ""
         topic = query_terms & self.terms(first)
         candidates: list[Picked] = []
@@ -91,7 +97,9 @@ class SentencePicker:
             asked = query_terms & self.terms(heading) if heading.endswith("?") else set()
             for position, sentence in enumerate(split_sentences(passage.text)):
                 terms = self.terms(sentence)
-                if len(terms) < 2 or (rank > 0 and topic and not topic & (terms | asked)):
+                figure = wants_figure and bool(_FIGURE.search(sentence))
+                off_topic = rank > 0 and topic and not topic & (terms | asked) and not figure
+                if len(terms) < 2 or off_topic:
                     continue  # a bare "Non." says nothing alone; other passages stay on topic
                 if keep is not None and not keep(passage, sentence):
                     continue
@@ -102,6 +110,8 @@ class SentencePicker:
                     score *= _DATE_BOOST
                     if wants_deadline and has_deadline(sentence):
                         score *= _DEADLINE_BOOST
+                if figure:
+                    score *= _FIGURE_BOOST  # « combien … ? » is answered by a number
                 if _META.search(sentence):
                     score *= _META_PENALTY
                 candidates.append(Picked(score, rank, position, passage, sentence))

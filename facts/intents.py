@@ -177,7 +177,18 @@ def asks(question: str) -> tuple[Ask, ...]:
         found.append(Ask(HOWTO, "depot" if filing else None))
         if filing and _DECLARING.search(text) and not any(a.kind == LIST for a in found):
             found.append(Ask(LIST, "preuves"))  # « comment déclarer » : ce qu'on dépose
-    return tuple(found)
+    return tuple(sorted(found, key=lambda ask: _position(ask, text)))
+
+
+def _position(ask: Ask, text: str) -> int:
+    """Where the question asks it: « quand ouvre le D1 bis et qui peut y candidater ? » asks the
+    date first. Intents with no cue of their own keep their place at the end."""
+    pattern = _KIND_CUES.get(ask.kind)
+    match = pattern.search(text) if pattern is not None else None
+    return match.start() if match else len(text)
+
+
+_KIND_CUES: dict[str, re.Pattern[str]] = {}
 
 
 def _date_ask(text: str) -> Ask:
@@ -219,3 +230,17 @@ def _plural_noun(text: str) -> bool:
 
 def wants(asks_: tuple[Ask, ...], kind: str) -> bool:
     return any(ask.kind == kind for ask in asks_)
+
+
+_KIND_CUES.update(
+    {
+        DATE: _DATE,
+        AMOUNT: _AMOUNT,
+        COUNT: _COUNT,
+        WHO: _WHO,
+        DEFINITION: _DEFINITION,
+        HOWTO: _HOWTO,
+        ELIGIBILITY: re.compile(f"{_ELIGIBILITY.pattern}|{_CAN_APPLY.pattern}"),
+        LIST: re.compile("|".join(p.pattern for _, p in _LIST_NOUNS) + f"|{_LIST.pattern}"),
+    }
+)

@@ -108,9 +108,7 @@ def load_source_notes(knowledge_dir: Path) -> list[SourceNote]:
     return [parse_source_note(path)[0] for path in paths]
 
 
-def _faq_chunks(
-    faq: list[FaqEntry], notes: dict[str, SourceNote], faq_path: Path
-) -> list[Chunk]:
+def _faq_chunks(faq: list[FaqEntry], notes: dict[str, SourceNote], faq_path: Path) -> list[Chunk]:
     chunks, used = [], set[str]()
     for entry in faq:
         chunk_id = unique_id("faq", entry.id, used)

@@ -59,8 +59,10 @@ def test_care_alone_is_the_programme_and_restricts_nothing(base: FactBase) -> No
         ("enveloppe du D1 ?", [Ask("amount", "enveloppe")]),
         ("combien va toucher notre établissement pour le D2 ?",
          [Ask("amount", "montant_etablissement")]),
-        ("montant et date limite du D2",
-         [Ask("date", None, "end"), Ask("amount", "enveloppe")]),
+        ("montant et date limite du D2",  # in the order asked
+         [Ask("amount", "enveloppe"), Ask("date", None, "end")]),
+        ("Quand ouvre le D1 bis et qui peut y candidater ?",
+         [Ask("date", "candidature", "start"), Ask("eligibility", "beneficiaires")]),
         ("Quels sont les prérequis du D2 ?", [Ask("list", "prerequis")]),
         ("prérequis du D1 ?", [Ask("list", "prerequis")]),
         ("Quelles preuves déposer pour la déclaration d'atteinte du D2 ?",
