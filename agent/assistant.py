@@ -17,13 +17,14 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
 from agent import messages
 from agent.answering import Answer, ExtractiveComposer, full_text
 from agent.flows.base import Flow, FlowContext, FlowStep
+from agent.followup_context import answer_context, previous_answer
 from agent.input_text import (
     MAX_QUESTION_CHARS,
     clean_text,
@@ -41,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 HISTORY_TURNS = 6
 RECENT_UPDATES = 64  # update ids remembered per user: a redelivery comes within a few
+SEARCH_DEPTH = 8  # passages retrieved: the composer drops those about another dispositif
 
 
 class Searcher(Protocol):
@@ -85,25 +87,27 @@ class Assistant:
     ) -> Answer:
         """Answer one free question from the knowledge base (no session involved).
 
-        With ``improve`` (and a model configured) the model's checked version is waited for;
-        conversations pass False and offer it later (``TextReply.refine``).
+        ``history`` (oldest first) lets a follow-up lean on the previous answer: its
+        dispositifs, its intents and the items of the list it gave. With ``improve`` (and a
+        model configured) the model's checked version is waited for; conversations pass False
+        and offer it later (``TextReply.refine``).
         """
         started = time.perf_counter()
         history = history or []
+        meaning = self.composer.understand(question, previous_answer(history))
         query = question
         if self.rewrite_followup is not None and history:
             query = self.rewrite_followup(question, history)
-        result = self.searcher.search(query, k=5)
-        answer = self.composer.compose(result, self.clock())
-        answer = Answer(
-            question,
-            answer.text,
-            answer.found,
-            answer.mode,
-            answer.as_of,
-            answer.passages,
-            answer.sources,
-        )
+        if meaning.item_text:
+            query = f"{meaning.item_text} {query}"
+        result = self.searcher.search(query, k=SEARCH_DEPTH)
+        if not result.found:  # context words may hide an answerable core
+            core = self.composer.core_query(question, meaning)
+            if core is not None:
+                retry = self.searcher.search(core, k=SEARCH_DEPTH)
+                result = retry if retry.found else result
+        result = replace(result, query=question) if result.query != question else result
+        answer = replace(self.composer.compose(result, self.clock(), meaning), question=question)
         if improve and answer.found and self.improver is not None:
             improved = self.improver.improve(question, history, answer)
             if improved is not None:
@@ -136,7 +140,10 @@ class Assistant:
         window = session.history[-self.history_turns :] if self.history_turns > 0 else []
         answer = self.ask(question, window, improve=False)
         kept = max(HISTORY_TURNS, self.history_turns)
-        session.history = [*session.history, {"q": question, "a": answer.text[:500]}][-kept:]
+        context = answer_context(answer)
+        session.history = [*session.history, {"q": question, "a": answer.text[:500], **context}][
+            -kept:
+        ]
         if not answer.found:
             return [TextReply(answer.text, kind="answer")]
         feedback_id = store.add_feedback(
@@ -145,6 +152,7 @@ class Assistant:
         session.history[-1] = {
             "q": question,
             "a": answer.text[:500],
+            **context,
             "id": feedback_id,
             "sources": "\n\n".join(
                 f"[{ref.number}] {ref.title} — {ref.section}\n{ref.excerpt}"

@@ -14,6 +14,7 @@ from agent.llm import LLMConfig, LLMConfigError, LLMStage, open_llm
 from agent.store import SqliteStore, Store, private_directory
 from bot.errors import ConfigurationError
 from bot.settings import Settings
+from facts import load_fact_base
 from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, Passage, analyze_text
 
 if TYPE_CHECKING:
@@ -143,7 +144,9 @@ def build_assistant(
     return Assistant(
         searcher=index,
         store=store,
-        composer=ExtractiveComposer(analyze_text),
+        composer=ExtractiveComposer(
+            analyze_text, load_fact_base(settings.care_knowledge_dir), index.sources()
+        ),
         flows=flows,
         improver=llm.improver,
         rewrite_followup=llm.rewrite_followup,
