@@ -23,6 +23,7 @@ from typing import Protocol
 
 from agent import messages
 from agent.answering import Answer, ExtractiveComposer, full_text
+from agent.commands import AssistantCommand, Command, CommandCall, CommandTable, help_text
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.followup_context import answer_context, previous_answer
 from agent.input_text import (
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 HISTORY_TURNS = 6
 RECENT_UPDATES = 64  # update ids remembered per user: a redelivery comes within a few
 SEARCH_DEPTH = 8  # passages retrieved: the composer drops those about another dispositif
+
+CommandHandler = Callable[[CommandCall], list[Reply]]
 
 
 class Searcher(Protocol):
@@ -69,13 +72,50 @@ class Assistant:
     improver: AnswerImprover | None = None
     rewrite_followup: Callable[[str, list[dict[str, str]]], str] | None = None
     history_turns: int = 3  # past questions/answers a follow-up question may lean on
-    _by_command: dict[str, Flow] = field(init=False, default_factory=dict)
+    commands: CommandTable[CommandHandler] = field(init=False)
     _by_name: dict[str, Flow] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        for flow in self.flows:
-            self._by_command[flow.command] = flow
-            self._by_name[flow.name] = flow
+        self._by_name = {flow.name: flow for flow in self.flows}
+        self.commands = CommandTable(self._declare_commands())
+
+    def _declare_commands(self) -> list[AssistantCommand]:
+        """The ONE declaration of the assistant's commands (order = menu and help order):
+        /aide, Telegram's menu and routing are derived from it (``agent.commands``)."""
+        return [
+            Command(
+                "/start",
+                "accueil, ce que sait faire l'assistant, confidentialité",
+                self._welcome,
+                listed=False,
+            ),
+            Command("/aide", "liste des commandes", self._help, aliases=("/help",), listed=False),
+            *(
+                Command(
+                    flow.command, flow.description, self._flow_starter(flow), private_only=True
+                )
+                for flow in self.flows
+            ),
+            Command("/sources", "les sources de ma base de connaissances", self._sources),
+            Command(
+                "/glossaire",
+                "les sigles et termes (PCA, PCRA, RIE…)",
+                self._glossary,
+                usage="[terme]",
+            ),
+            Command(
+                "/annuler",  # private: what it says names the draft kept
+                "interrompre le dialogue en cours",
+                lambda call: self._cancel(call.session, call.store),
+                private_only=True,
+            ),
+            Command(
+                "/supprimer_mes_donnees",
+                "effacer toutes vos données",
+                self._offer_erasure,
+                private_only=True,
+            ),
+        ]
 
     # -- questions ------------------------------------------------------------------------
     def ask(
@@ -302,14 +342,15 @@ class Assistant:
             session, turn, store
         ):
             return [TextReply(messages.STALE_QUESTION, kind="stale")]
-        command, _, argument = text.partition(" ")
-        command = command.split("@", 1)[0].lower() if command.startswith("/") else ""
-        if command == "/annuler" or (session.flow and fold(text) in {"annuler", "stop"}):
+        if text.startswith("/"):
+            name, _, argument = text.partition(" ")
+            command = self.commands.find(name)
+            if command is None:
+                unknown = name.split("@", 1)[0].lower()
+                return [TextReply(messages.unknown_command(unknown), kind="error")]
+            return command.handler(CommandCall(session, argument.strip(), store))
+        if session.flow and fold(text) in {"annuler", "stop"}:
             return self._cancel(session, store)
-        if command and command in self._by_command:
-            return self._start_flow(session, self._by_command[command], argument.strip(), store)
-        if command:
-            return self._command(session, command, argument.strip())
         flow = self._by_name.get(session.flow or "")
         if flow is not None and turn.attachment is not None and not flow.accepts_attachments:
             ctx = self._context(session, store)
@@ -364,27 +405,35 @@ class Assistant:
         return [TextReply(messages.cancelled(" ".join(details)), kind="info")]
 
     # -- commands and buttons ---------------------------------------------------------------
-    def _command(self, session: Session, command: str, argument: str) -> list[Reply]:
-        if command in ("/start", "/aide", "/help"):
-            text = messages.WELCOME if command == "/start" else ""
-            return [TextReply(text + messages.help_text(self.flows), kind="info")]
-        if command == "/sources":
-            return [TextReply(messages.sources_list(self.searcher.sources()), kind="info")]
-        if command == "/glossaire":
-            return [
-                TextReply(messages.glossary_text(self.searcher.glossary(), argument), kind="info")
-            ]
-        if command == "/supprimer_mes_donnees":
-            return [
-                ChoiceReply(
-                    messages.CONFIRM_ERASE,
-                    (
-                        Option("Oui, tout effacer", "sys:erase:yes"),
-                        Option("Non, garder mes données", "sys:erase:no"),
-                    ),
-                )
-            ]
-        return [TextReply(messages.unknown_command(command), kind="error")]
+    def _flow_starter(self, flow: Flow) -> CommandHandler:
+        def start(call: CommandCall) -> list[Reply]:
+            return self._start_flow(call.session, flow, call.argument, call.store)
+
+        return start
+
+    def _welcome(self, call: CommandCall) -> list[Reply]:
+        return [TextReply(messages.WELCOME + help_text(self.commands), kind="info")]
+
+    def _help(self, call: CommandCall) -> list[Reply]:
+        return [TextReply(help_text(self.commands), kind="info")]
+
+    def _sources(self, call: CommandCall) -> list[Reply]:
+        return [TextReply(messages.sources_list(self.searcher.sources()), kind="info")]
+
+    def _glossary(self, call: CommandCall) -> list[Reply]:
+        glossary = self.searcher.glossary()
+        return [TextReply(messages.glossary_text(glossary, call.argument), kind="info")]
+
+    def _offer_erasure(self, call: CommandCall) -> list[Reply]:
+        return [
+            ChoiceReply(
+                messages.CONFIRM_ERASE,
+                (
+                    Option("Oui, tout effacer", "sys:erase:yes"),
+                    Option("Non, garder mes données", "sys:erase:no"),
+                ),
+            )
+        ]
 
     def _system_action(self, session: Session, action: str, store: TurnStore) -> list[Reply]:
         parts = action.split(":")

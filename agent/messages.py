@@ -10,7 +10,6 @@ from agent.input_text import fold
 from care_common.french_dates import date_in_words
 
 if TYPE_CHECKING:
-    from agent.flows.base import Flow
     from retrieval import GlossaryEntry, SourceNote
 
 WELCOME = (
@@ -108,24 +107,6 @@ def cancelled(detail: str = "") -> str:
 
 def unknown_command(command: str) -> str:
     return f"Je ne connais pas la commande {command}. Tapez /aide pour la liste des commandes."
-
-
-def help_text(flows: Sequence[Flow]) -> str:
-    lines = [
-        "Ce que je sais faire :",
-        "• répondre à vos questions sur le programme CaRE, la PGSSI-S et les instructions "
-        "ministérielles, avec les sources datées (posez simplement votre question) ;",
-    ]
-    lines += [f"• {flow.command} — {flow.description}" for flow in flows]
-    lines += [
-        "• /sources — les sources de ma base de connaissances ;",
-        "• /glossaire [terme] — les sigles (PCA, PCRA, RIE…) ;",
-        "• /annuler — interrompre le dialogue en cours ;",
-        "• /supprimer_mes_donnees — effacer vos données.",
-        "",
-        "Je réponds uniquement à partir de sources vérifiées et je le dis quand je ne sais pas.",
-    ]
-    return "\n".join(lines)
 
 
 def sources_list(notes: Iterable[SourceNote]) -> str:

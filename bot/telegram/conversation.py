@@ -34,6 +34,7 @@ from agent.messages import FEEDBACK_THANKS, STALE_BUTTON
 from agent.turns import Attachment, Reply, TextReply, Turn
 from bot.telegram import texts
 from bot.telegram.access import assistant_user_id
+from bot.telegram.admin import ADMIN_COMMANDS
 from bot.telegram.delivery import answer_query, chat_action, deliver, retire_buttons, with_retry
 from bot.telegram.erasure import Erasure
 from bot.telegram.gate import Gate, notify
@@ -90,6 +91,8 @@ class Conversation:
         self.rt = runtime
         self.gate = gate
         self.erasure = erasure
+        # every command name the bot answers: the only ones its log may name
+        self._known_commands = runtime.assistant.commands.names | ADMIN_COMMANDS.names
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CallbackQueryHandler(self.button))
@@ -106,7 +109,7 @@ class Conversation:
         """The command for the log: only the bot's own command names, never what was typed."""
         if not command:
             return "text"
-        return command if command in self.rt.known_commands else UNKNOWN_COMMAND
+        return command if command in self._known_commands else UNKNOWN_COMMAND
 
     # -- text and commands --------------------------------------------------------------------
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,7 +144,7 @@ class Conversation:
         if self.rt.settings.care_group_mode == "refuse":
             await notify(update, context, texts.GROUP_REFUSED)
             return False
-        if command in self.rt.private_only_commands:
+        if command in self.rt.assistant.commands.private_only:
             await notify(update, context, texts.PRIVATE_ONLY)
             return False
         if not command:
