@@ -2,8 +2,9 @@
 
 ``build_application`` wires the request objects (retried connections, timeouts), PTB's
 ``AIORateLimiter`` (Telegram flood control, ``RetryAfter`` retried), the per-user update
-processor, the handlers of each module and the error handler. ``on_startup`` seeds the allowlist
-and registers the command menu; PTB calls it as ``post_init`` when polling.
+processor, the access gate (one pre-handler, ``bot.telegram.gate``), the handlers of each
+module and the error handler. ``on_startup`` seeds the allowlist and registers the command
+menu; PTB calls it as ``post_init`` when polling.
 """
 
 from __future__ import annotations
@@ -103,11 +104,11 @@ def build_application(
     )
     application: TelegramApp = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
-    gate = Gate(runtime)
-    erasure = Erasure(gate)
-    Admin(gate).register(application)
+    erasure = Erasure(runtime)
+    Gate(runtime, erasure.offer).register(application)  # group -1: before every handler
+    Admin(runtime).register(application)
     erasure.register(application)
-    Conversation(runtime, gate, erasure).register(application)
+    Conversation(runtime).register(application)
     application.add_error_handler(ErrorHandler(runtime.metrics))
     return application
 

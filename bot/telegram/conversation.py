@@ -36,8 +36,7 @@ from bot.telegram import texts
 from bot.telegram.access import assistant_user_id
 from bot.telegram.admin import ADMIN_COMMANDS
 from bot.telegram.delivery import answer_query, chat_action, deliver, retire_buttons, with_retry
-from bot.telegram.erasure import Erasure
-from bot.telegram.gate import Gate, notify
+from bot.telegram.gate import notify
 from bot.telegram.group_chats import addressed_text, command_of
 from bot.telegram.refinement import schedule_refinements
 from bot.telegram.rendering import (
@@ -87,10 +86,8 @@ class Sent:
 
 
 class Conversation:
-    def __init__(self, runtime: BotRuntime, gate: Gate, erasure: Erasure) -> None:
+    def __init__(self, runtime: BotRuntime) -> None:
         self.rt = runtime
-        self.gate = gate
-        self.erasure = erasure
         # every command name the bot answers: the only ones its log may name
         self._known_commands = runtime.assistant.commands.names | ADMIN_COMMANDS.names
 
@@ -121,15 +118,8 @@ class Conversation:
         if text is None:
             return
         command, _ = command_of(text)
-        if (
-            private
-            and command == "/supprimer_mes_donnees"
-            and await self.erasure.outsider(update, context)
-        ):
-            return  # someone without access asked to erase what the bot keeps of them
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return
+        user = update.effective_user
+        assert user is not None  # the gate lets no update without a sender through
         if not private and not await self._group_allows(update, context, user.id, text):
             return
         turn = Turn(assistant_user_id(user.id), text=text, update_id=update.update_id)
@@ -180,12 +170,9 @@ class Conversation:
         query, chat = update.callback_query, update.effective_chat
         if query is None:
             return
-        if chat is None:  # a press without its message (inline mode, never ours)
-            await answer_query(query, STALE_BUTTON)
+        if chat is None:  # the gate lets no press without its chat through
             return
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return
+        user = query.from_user
         callback = parse_callback(query.data)
         if callback is None:  # not data this bot sends: forged, or from another bot
             logger.info("update %s: unreadable button data ignored", update.update_id)
@@ -257,11 +244,9 @@ class Conversation:
         message, chat = update.effective_message, update.effective_chat
         if message is None or message.document is None or chat is None:
             return
-        if chat.type != ChatType.PRIVATE:
-            return  # files are never addressed to the bot in a group
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return
+        user = update.effective_user
+        if chat.type != ChatType.PRIVATE or user is None:
+            return  # files are never addressed to the bot in a group (the gate drops them)
         document, limit = message.document, self.rt.upload_max_bytes
         name = PurePath(document.file_name or "fichier").name
         if not name.lower().endswith(ANSWERS_FILE_TYPES) or (document.file_size or 0) > limit:
@@ -286,9 +271,7 @@ class Conversation:
 
     async def other_input(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return
-        if await self.gate.admit(update, context) is not None:
+        if chat is not None and chat.type == ChatType.PRIVATE:
             await notify(update, context, texts.NON_TEXT_INPUT)
 
     # -- one turn -----------------------------------------------------------------------------
