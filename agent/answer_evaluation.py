@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from agent.answer_checks import AnswerCase, Verdict, judge
 from agent.answering import Answer
 from agent.assistant import Assistant
+from agent.followup_context import history_entry
 from agent.input_text import clean_text
 from retrieval import GlossaryEntry, SearchResult, SourceNote
 
@@ -205,7 +206,7 @@ def evaluate_answers(ask: Ask, cases: Iterable[AnswerCase], name: str = "") -> A
 
 def _after(history: History, question: str, answer: Answer) -> History:
     """The conversation history after one more turn, as the assistant records it."""
-    return [*history, {"q": question, "a": answer.text[:500]}]
+    return [*history, history_entry(question, answer)]
 
 
 def _share(items: Sequence[AnswerOutcome], test: Callable[[AnswerOutcome], bool]) -> float:

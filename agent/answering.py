@@ -1,58 +1,106 @@
-"""Grounded answers, extractive by default: the sentences that answer, each with its citation.
+"""Grounded answers, extractive by default: the direct answer first, then what supports it.
 
-The answer is assembled from the retrieved passages only; nothing is invented. Below the
-retriever's relevance gate the assistant says it does not know and who can answer instead; a
-patient's personal request ("mon dossier médical") is turned down with where to ask instead.
+An answer is built in three moves (see docs/dev/answering.md):
+
+1. understanding (``facts.understand``): the dispositifs the question is about and its intents;
+2. evidence (``Evidence``): the facts of the fact table that answer those intents, and the
+   sentences of the retrieved passages about the same dispositifs (a passage or a sentence about
+   another dispositif never supplies the answer; glossary lines lead only definition answers);
+3. composition: the first line is the direct answer (fact lines, or the best sentence), then the
+   list items when a list is asked, then supporting sentences; every statement cites the page
+   that holds it.
+
+Nothing is invented. Below the retriever's relevance gate, and without a fact that answers, the
+assistant says it does not know and who can answer instead (the contact depends on the topic);
+a patient's personal request is turned down with where to ask instead.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
+from agent.declines import NOT_FOUND_TEXT, decline_text
+from agent.dispositif_tags import DispositifTagger
 from agent.enumerations import (
-    BULLET,
-    SENTENCE_END,
+    LIST_ABRIDGED,
+    MAX_LIST_ITEMS,
+    UNANNOUNCED,
     Enumeration,
-    asks_for_date,
-    asks_for_deadline,
     asks_for_list,
     find_enumerations,
-    has_date,
-    has_deadline,
     listed_noun,
-    render_enumeration,
+    sentence_after,
+    shorten,
+)
+from agent.evidence import (
+    UNCERTAIN_MARK,
+    Cited,
+    Evidence,
+    Pages,
+    Ref,
+    fact_refs,
+    fact_sentence,
+    marked,
+    passage_ref,
+    passage_refs,
 )
 from agent.evidence_dates import source_state_label, sources_state_line
 from agent.input_text import fold
 from agent.messages import PATIENT_REQUEST
+from agent.question_core import question_core
+from agent.references import conflicts as conflicting_reference
+from agent.references import named_references
+from agent.sentence_choice import MAX_SENTENCES, Picked, SentencePicker, rank_weight_of
+from agent.sentences import split_sentences
 from agent.turns import SourceRef
-from retrieval import Passage, SearchResult
+from facts import (
+    AMOUNT,
+    COUNT,
+    DATE,
+    DEFINITION,
+    LIST,
+    PROGRAMME,
+    Ask,
+    Catalogue,
+    Fact,
+    FactBase,
+    Previous,
+    Understanding,
+    understand,
+)
+from retrieval import Passage, SearchResult, SourceNote
 
-UNCERTAIN_MARK = "(à confirmer)"
-MAX_SENTENCES = 4
-MAX_ANSWER_CHARS = 900
-_SHORT_SENTENCE = 120  # chars: shorter sentences get the next one as context
+__all__ = [
+    "MAX_SENTENCES",
+    "NOT_FOUND_TEXT",
+    "UNCERTAIN_MARK",
+    "Answer",
+    "ExtractiveComposer",
+    "checked_line",
+    "fr_date",
+    "full_text",
+    "is_patient_request",
+    "render_sources",
+    "source_ref",
+    "split_sentences",
+]
+
 _LIST_PASSAGES = 5  # a list may come from any of the passages the retriever returned
 _MIN_LIST_COVERAGE = 0.5  # share of the query's terms the list (with its heading) must carry
 _SAME_SOURCE_BONUS = 1.5  # a list from the best passage's source note is preferred
-_DATE_BOOST = 2.5  # a date question prefers the sentences that carry a date
-_DEADLINE_BOOST = 1.6  # … and a deadline question those giving an end date
-_SAME_CONTENT = 0.85  # share of the shorter sentence's terms found in a longer one: a repeat
-_MIN_REPEAT_TERMS = 4
-_KNOWN_SHARE = 0.75  # share of a sentence's terms already said by the picked ones: nothing new
-_MIN_SHARE = 0.35  # a sentence scoring under this share of the best one is filler
-_ASKED_SHARE = 0.5  # a query word in a FAQ heading counts half for each sentence of its answer
-_META_PENALTY = 0.1  # sentences about the knowledge base itself ("… figure dans la note …")
-_META = re.compile(
-    r"\b(?:cette note|(?:voir )?la note (?:sur|consacr\w+)|la présente note)\b", re.IGNORECASE
-)
-_ANAPHORA = re.compile(r"^(?:Elle|Il|Ils|Elles|Ce|Cet|Cette|Ces|Cela|Celui-ci|Celle-ci)\b")
-_NUMERALS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+_SUPPORT_AFTER_FACTS = 2  # supporting sentences after a fact line
+_SUPPORT_AFTER_LIST = 1
+_MAX_DEFINITIONS = 3  # « DEBEX / FINEX, ça veut dire quoi ? »
+_LOOKUP_TERMS = 4  # a code or a text named alone (few words, no intent) is looked up
+_CODE = re.compile(r"\b[A-Z]{1,3}\d{1,2}(?:\.[A-Z]{0,2}\d{0,2}[A-Z]?)+\b")
+_LOOKUP_SENTENCES = 3
+_LOOKUP_CHARS = 350
 _LIST_CUES = "liste lister énumérer détailler contenir comporter comprendre"
+_GUICHET = "guichet"
+_GLOSSARY = "Glossaire : "
 # A patient's personal request (matched on folded text): the knowledge base is written for
 # referents, and shares words with these requests ("dossier médical", "données de santé").
 _PATIENT_REQUEST = re.compile(
@@ -61,18 +109,7 @@ _PATIENT_REQUEST = re.compile(
     r"|resultats? d'(?:analyse|examen)|ordonnance)"
     r"|prendre (?:un )?rendez-vous)"
 )
-
-NOT_FOUND_TEXT = (
-    "Je ne sais pas : je n'ai trouvé aucune source fiable dans ma base de connaissances "
-    "pour répondre à cette question, et je préfère ne pas inventer.\n"
-    "Pour aller plus loin :\n"
-    "• programme CaRE, guichets et éligibilité : votre ARS (agence régionale de santé) "
-    "ou votre GRADeS ;\n"
-    "• contenu des dispositifs et plateformes eCaRE / Convergence : l'ANS (Agence du "
-    "numérique en santé) ;\n"
-    "• incident de sécurité en cours : signalez-le sans attendre sur le portail de "
-    "signalement et contactez le CERT Santé."
-)
+_EMPTY_FACTS = FactBase(Catalogue(()), (), (), "")
 
 
 @dataclass(frozen=True)
@@ -84,22 +121,17 @@ class Answer:
     as_of: date
     passages: tuple[Passage, ...]
     sources: tuple[SourceRef, ...]  # the cited sources, numbered as in the text
+    evidence: Evidence | None = None  # what the extractive composer chose (None: a decline)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The items of the list the answer gives (for follow-ups: « et la 4e ? »)."""
+        return self.evidence.items if self.evidence is not None else ()
 
 
 def is_patient_request(question: str) -> bool:
     """True for a patient's personal request ("mon dossier médical", "je suis patient"…)."""
     return bool(_PATIENT_REQUEST.search(fold(question).replace("\u2019", "'")))
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a passage into sentences and list items, keeping each one readable alone."""
-    pieces: list[str] = []
-    for line in text.splitlines():
-        line = BULLET.sub("", line).strip()
-        if not line or line.startswith("#"):
-            continue
-        pieces.extend(part.strip() for part in SENTENCE_END.split(line) if part.strip())
-    return pieces
 
 
 def source_ref(number: int, passage: Passage) -> SourceRef:
@@ -119,94 +151,336 @@ def source_ref(number: int, passage: Passage) -> SourceRef:
 
 
 class ExtractiveComposer:
-    """Picks the sentences of the best passages sharing the most weighted terms with the query.
+    """Understanding, evidence and composition of an answer (see the module docstring).
 
-    A question asking for a list ("quelles sont les 7 actions…") gets the items of the best
-    matching list of the passages (see agent.enumerations); a question asking for a date
-    prefers the sentences that carry one.
+    ``facts`` is the fact table (``facts.load_fact_base``); ``notes`` give the titles of the
+    pages facts and sentences cite. Both are optional: without them the composer answers from
+    the passages alone.
     """
 
-    def __init__(self, analyze: Callable[[str], list[str]]) -> None:
-        self._analyze = analyze
-        self._numerals = {
-            str(value): tokens[0]
-            for value, word in enumerate(_NUMERALS, start=2)
-            if (tokens := analyze(word))
-        }
+    def __init__(
+        self,
+        analyze: Callable[[str], list[str]],
+        facts: FactBase | None = None,
+        notes: Sequence[SourceNote] = (),
+    ) -> None:
+        self.facts = facts or _EMPTY_FACTS
+        self.picker = SentencePicker(analyze)
+        self.tagger = DispositifTagger(self.facts.catalogue)
+        self.pages = Pages(list(notes))
         self._cues = set(analyze(_LIST_CUES))
+        self._short = {d.id: d.short for d in self.facts.catalogue.by_id.values()}
 
-    def compose(self, result: SearchResult, as_of: date) -> Answer:
-        if is_patient_request(result.query):
-            return Answer(result.query, PATIENT_REQUEST, False, "extractive", as_of, (), ())
-        if not result.found or not result.passages:
-            return Answer(result.query, NOT_FOUND_TEXT, False, "extractive", as_of, (), ())
-        listed = self._list_answer(result.query, result.passages, dict(result.term_weights))
-        if listed is not None:
-            text, listed_refs = listed
-            return Answer(
-                result.query, text, True, "extractive", as_of, result.passages, listed_refs
-            )
-        weights = dict(result.term_weights)
-        chosen = self._choose(result.query, result.passages, weights)
-        numbers: dict[str, int] = {}
-        refs: list[SourceRef] = []
-        lines: list[str] = []
-        for passage, sentence in chosen:
-            key = passage.chunk_id
-            if key not in numbers:
-                numbers[key] = len(numbers) + 1
-                refs.append(source_ref(numbers[key], passage))
-            lines.append(f"{_marked(sentence, passage)} [{numbers[key]}]")
-        text = " ".join(lines)
-        return Answer(result.query, text, True, "extractive", as_of, result.passages, tuple(refs))
+    # -- understanding --------------------------------------------------------------------
+    def understand(self, question: str, previous: Previous | None = None) -> Understanding:
+        meaning = understand(question, self.facts.catalogue, previous)
+        if meaning.item is not None and meaning.item_text is None:
+            meaning = self._item_from_facts(meaning)
+        return meaning
 
-    def _terms(self, text: str) -> set[str]:
-        """Analysed terms, numerals written in words ("7" and "sept" match)."""
-        return {self._numerals.get(term, term) for term in self._analyze(text)}
+    def core_query(self, question: str, meaning: Understanding) -> str | None:
+        """What to search when the whole question is below the gate (``question_core``)."""
+        catalogue = self.facts.catalogue
+        named = [catalogue.short(d) for d in meaning.dispositifs]
+        if meaning.programme:
+            named.append("CaRE")
+        topic = self.facts.topic(question)
+        return question_core(question, named, topic.query if topic is not None else "")
 
-    def _list_answer(
-        self, query: str, passages: Sequence[Passage], weights: Mapping[str, float]
-    ) -> tuple[str, tuple[SourceRef, ...]] | None:
-        """The list answer, plus the best sentence of the top passage when it is another source."""
-        if not asks_for_list(query):
+    def _item_from_facts(self, meaning: Understanding) -> Understanding:
+        """« l'action 4 de l'instruction » names an item of a list the fact table holds."""
+        assert meaning.item is not None
+        for dispositif in meaning.dispositifs:
+            for fact in self.facts.of(dispositif):
+                if fact.items and 0 < meaning.item <= len(fact.items):
+                    return replace(meaning, item_text=fact.items[meaning.item - 1])
+        return meaning
+
+    # -- composition ----------------------------------------------------------------------
+    def compose(
+        self, result: SearchResult, as_of: date, meaning: Understanding | None = None
+    ) -> Answer:
+        question = result.query
+        meaning = meaning or self.understand(question)
+        if is_patient_request(question):
+            return Answer(question, PATIENT_REQUEST, False, "extractive", as_of, (), ())
+        topic = self.facts.topic(question)
+        evidence = self.evidence(result, meaning)
+        if topic is not None and not topic.urgent and not (evidence and evidence.facts):
+            evidence = None  # a near-domain subject: its own contact, not a loose passage
+        if topic is not None and topic.urgent and not topic.answered(question):
+            evidence = None  # an attack in progress: what to do now, not a loose passage
+        if evidence is None:
+            return Answer(question, decline_text(topic), False, "extractive", as_of, (), ())
+        text, refs = render(evidence)
+        if topic is not None and topic.urgent:
+            text = f"{topic.text}\n{text}"  # an attack in progress: what to do first
+        return Answer(question, text, True, "extractive", as_of, evidence.passages, refs, evidence)
+
+    def evidence(self, result: SearchResult, meaning: Understanding) -> Evidence | None:
+        """What the answer will say, or None when nothing reliable answers the question."""
+        facts = self.direct_facts(meaning)
+        if not facts and (not result.found or not result.passages):
             return None
+        passages = self._usable_passages(result, meaning, bool(facts))
+        asked = meaning.dispositifs
+        list_fact = next((f for f in facts if f.items), None)
+        direct = [self._fact_cited(f) for f in facts if f is not list_fact]
+        intro: Cited | None = None
+        items: tuple[str, ...] = ()
+        direct_after: list[Cited] = []  # the sentence following a list, before other support
+        if list_fact is not None:
+            intro, items = self._fact_cited(list_fact), list_fact.items
+        elif not facts and (meaning.wants(LIST) or asks_for_list(result.query)):
+            listed = self._passage_list(result.query, passages)
+            if listed is not None:
+                intro, items, after = listed
+                if after is not None:
+                    direct_after = [after]
+        said: set[str] = set()
+        for statement in (*direct, *([intro] if intro else [])):
+            said |= self.picker.terms(statement.text)
+        said |= self.picker.terms(" ".join(items))
+
+        references = named_references(meaning.question)
+        if not (meaning.wants(COUNT) or meaning.wants(AMOUNT)):
+            # a year is context, unless a figure of that year is asked
+            references.pop("year", None)
+        if "year" in references:  # « combien … en 2024 ? » : the passages about 2024 first
+            years = references["year"]
+            passages = sorted(
+                passages,
+                key=lambda p: (
+                    not any(y in p.citation.section for y in years),
+                    not any(y in p.text for y in years),
+                ),
+            )
+
+        def keep(passage: Passage, sentence: str) -> bool:
+            if self.tagger.off_topic(asked, sentence, passage):
+                return False
+            return not conflicting_reference(references, sentence)
+
+        limit = _SUPPORT_AFTER_LIST if items else _SUPPORT_AFTER_FACTS if facts else MAX_SENTENCES
+        query = meaning.item_text + " " + result.query if meaning.item_text else result.query
+        weights = dict(result.term_weights)
+        picked = self.picker.choose(
+            query, passages, weights, keep, said or None, limit,
+            dates_only=not facts, one_topic=len(asked) < 2,
+        )  # fmt: skip
+        definitions = self._definitions(meaning, passages, result.query)
+        lookup = self._lookup(meaning, passages, result.query, keep) if not facts else []
+        if definitions and intro is None:
+            defined = {d.passage.chunk_id for d in definitions if d.passage is not None}
+            direct = [*definitions, *direct]
+            rest = [p for p in picked if p.passage.chunk_id not in defined]
+            limit = _SUPPORT_AFTER_FACTS if facts else MAX_SENTENCES // 2
+            support = [self._sentence_cited(p.passage, p.sentence) for p in rest[:limit]]
+        elif lookup and intro is None:
+            direct, support = lookup, []
+        elif not facts and intro is None:
+            if not picked:
+                return None
+            lead, rest = _lead(picked, meaning)
+            direct = [self._sentence_cited(p.passage, p.sentence) for p in lead]
+            support = [self._sentence_cited(p.passage, p.sentence) for p in rest]
+        else:
+            ordered = sorted(picked, key=lambda p: (p.rank, p.position))
+            support = [self._sentence_cited(p.passage, p.sentence) for p in ordered]
+            support = (
+                [*direct_after, *(c for c in support if c.text != direct_after[0].text)]
+                if direct_after
+                else support
+            )
+        if meaning.item_text and facts:
+            direct = [_about_item(direct[0], meaning), *direct[1:]] if direct else direct
+        if len(asked) > 1:
+            support = [self._labelled(c, asked) for c in support]
+        return Evidence(
+            meaning, tuple(direct), intro, items, tuple(support), tuple(facts), tuple(passages)
+        )
+
+    def direct_facts(self, meaning: Understanding) -> list[Fact]:
+        """The facts that answer the question's intents, in the order they are asked."""
+        dispositifs = meaning.dispositifs or (("CaRE",) if meaning.programme else ())
+        found: list[Fact] = []
+        for ask in meaning.asks:
+            for dispositif in dispositifs:
+                for attribute in self._attributes(ask, dispositif, meaning):
+                    fact = self.facts.find(dispositif, attribute)
+                    if fact is not None and fact not in found:
+                        found.append(fact)
+                        if ask.kind == AMOUNT:
+                            break  # the amount asked; the envelope only when it is unknown
+        return found
+
+    def _attributes(self, ask: Ask, dispositif: str, meaning: Understanding) -> list[str]:
+        catalogue = self.facts.catalogue
+        family = catalogue.by_id[dispositif].family if dispositif in catalogue.by_id else ""
+        if ask.kind == DATE:
+            if family == PROGRAMME and ask.attribute != "arrete":
+                return []  # « les échéances de CaRE » : the calendar, not the launch date
+            if ask.attribute and not (ask.attribute == "echeance" and family == _GUICHET):
+                return [ask.attribute]
+            if meaning.item is not None or ask.attribute == "echeance":
+                return ["echeance", "candidature", "declaration"]
+            if family == _GUICHET:
+                if ask.bound == "start":
+                    return ["candidature"]
+                return ["candidature", "declaration"]
+            return ["arrete", "echeance"]
+        if ask.kind == AMOUNT and ask.attribute == "montant_etablissement":
+            fact = self.facts.find(dispositif, "montant_etablissement")
+            unknown = fact is None or fact.status == "inconnu"
+            return ["montant_etablissement", "enveloppe"] if unknown else [ask.attribute]
+        return [ask.attribute] if ask.attribute else []
+
+    def _usable_passages(
+        self, result: SearchResult, meaning: Understanding, have_facts: bool
+    ) -> list[Passage]:
+        """The passages an answer may quote: about the asked dispositifs, glossary lines only
+        for definitions (or when nothing else is there), and below the gate only those
+        about an asked dispositif."""
+        asked = meaning.dispositifs
+        passages = [p for p in result.passages if not self.tagger.passage_off_topic(asked, p)]
+        if not result.found:
+            passages = [p for p in passages if set(self.tagger.passage(p)) & set(asked)]
+        glossary = [p for p in passages if p.citation.section.startswith(_GLOSSARY)]
+        others = [p for p in passages if not p.citation.section.startswith(_GLOSSARY)]
+        if meaning.wants(DEFINITION):
+            named = [p for p in glossary if self._names_term(p, result.query)]
+            return [*named, *others, *(p for p in glossary if p not in named)]
+        if others or have_facts:
+            return others
+        return [p for p in glossary if self._names_term(p, result.query)]
+
+    def _definitions(
+        self, meaning: Understanding, passages: Sequence[Passage], question: str
+    ) -> list[Cited]:
+        """The glossary entries a definition question names, each whole (they are short)."""
+        if not meaning.wants(DEFINITION):
+            return []
+        found = []
+        for passage in passages:
+            if passage.citation.section.startswith(_GLOSSARY) and self._names_term(
+                passage, question
+            ):
+                text = " ".join(split_sentences(passage.text))
+                ref = passage_ref(passage, passage.text)
+                found.append(Cited(marked(text, ref.uncertain), (ref,), passage=passage))
+        return found[:_MAX_DEFINITIONS]
+
+    def _lookup(
+        self,
+        meaning: Understanding,
+        passages: Sequence[Passage],
+        question: str,
+        keep: Callable[[Passage, str], bool],
+    ) -> list[Cited]:
+        """A bare name or code (« D1.O2.B », « décret 2018-137 »): the opening sentences of the
+        passage about it, which say what it is."""
+        if meaning.asks or len(self.picker.terms(question)) > _LOOKUP_TERMS:
+            return []
+        codes = [m.group(0) for m in _CODE.finditer(question)]
+        references = named_references(question)
+        references.pop("year", None)
+        if not codes and not references:
+            return []
+
+        def names_it(passage: Passage) -> bool:
+            text = passage.text
+            if any(code in text for code in codes):
+                return True
+            found = named_references(text)
+            return any(found.get(kind, set()) & values for kind, values in references.items())
+
+        passage = next(
+            (p for p in passages if not p.citation.section.startswith(_GLOSSARY) and names_it(p)),
+            None,
+        )
+        if passage is None:
+            return []
+        sentences = split_sentences(passage.text)
+        start = next(
+            (i for i, sentence in enumerate(sentences) if any(c in sentence for c in codes)), 0
+        )  # « D2.O3.C » in a section about all of O3: from the sentence naming it
+        cited: list[Cited] = []
+        length = 0
+        for sentence in sentences[start : start + _LOOKUP_SENTENCES]:
+            if length > _LOOKUP_CHARS:
+                break
+            if keep(passage, sentence):
+                cited.append(self._sentence_cited(passage, sentence))
+                length += len(sentence)
+        return cited
+
+    def _names_term(self, passage: Passage, question: str) -> bool:
+        term = passage.citation.section.removeprefix(_GLOSSARY)
+        return bool(self.picker.terms(term)) and self.picker.terms(term) <= self.picker.terms(
+            question
+        )
+
+    def _fact_cited(self, fact: Fact) -> Cited:
+        return Cited(fact_sentence(fact), fact_refs(fact, self.pages, self._short), fact=fact)
+
+    def _labelled(self, cited: Cited, asked: tuple[str, ...]) -> Cited:
+        """« Pour le D1 : … » on a sentence that does not name the one of the compared
+        dispositifs it is about (it takes it from its passage)."""
+        if cited.passage is None or self.facts.catalogue.find(cited.text):
+            return cited
+        about = set(self.tagger.passage(cited.passage)) & set(asked)
+        if len(about) != 1:
+            return cited
+        label = self.facts.catalogue.label(about.pop())
+        return replace(cited, text=f"Pour {label} : {_lower_first(cited.text)}")
+
+    def _sentence_cited(self, passage: Passage, sentence: str) -> Cited:
+        refs = passage_refs(passage, sentence)
+        return Cited(marked(sentence, refs[0].uncertain), refs, passage=passage)
+
+    # -- lists from passages ----------------------------------------------------------------
+    def _passage_list(
+        self, query: str, passages: Sequence[Passage]
+    ) -> tuple[Cited, tuple[str, ...], Cited | None] | None:
+        """The best list of the passages: its intro, its items (bounded, the cut said), and
+        the sentence that follows it (often a caveat)."""
         best = self._best_enumeration(query, passages)
         if best is None:
             return None
         passage, enumeration = best
-        text = render_enumeration(
-            enumeration, passage.text, 1, lambda line: _marked(line, passage)
-        )
-        refs = [source_ref(1, passage)]
-        top = passages[0]
-        if top.citation.source_id != passage.citation.source_id:
-            listed = self._terms(text)
-            for _, sentence in self._choose(query, [top], weights)[:1]:
-                if not _same_content(self._terms(sentence), listed):
-                    text += f"\n{_marked(sentence, top)} [2]"
-                    refs.append(source_ref(2, top))
-        return text, tuple(refs)
+        ref = passage_ref(passage, enumeration.items[0])
+        after = sentence_after(passage.text, enumeration.items[-1])
+        following = Cited(marked(after, ref.uncertain), (ref,), passage=passage) if after else None
+        if enumeration.inline:
+            inline = Cited(marked(enumeration.items[0], ref.uncertain), (ref,), passage=passage)
+            return inline, (), following
+        items = enumeration.items[:MAX_LIST_ITEMS]
+        shown = tuple(shorten(item) for item in items)
+        if len(enumeration.items) > len(items) or shown != tuple(items):
+            shown = (*shown, LIST_ABRIDGED)
+        intro_text = enumeration.intro or UNANNOUNCED
+        return Cited(marked(intro_text, ref.uncertain), (ref,), passage=passage), shown, following
 
     def _best_enumeration(
         self, query: str, passages: Sequence[Passage]
     ) -> tuple[Passage, Enumeration] | None:
         """The list whose heading, intro and items carry most of the query (best passages)."""
-        query_terms = self._terms(query) - self._cues
-        if not query_terms:
+        terms = self.picker.terms
+        query_terms = terms(query) - self._cues
+        if not query_terms or not passages:
             return None
         needed = max(min(2, len(query_terms)), _MIN_LIST_COVERAGE * len(query_terms))
         noun = listed_noun(query)
-        noun_terms = self._terms(noun) if noun else set()
+        noun_terms = terms(noun) if noun else set()
         best: tuple[float, Passage, Enumeration] | None = None
         for rank, passage in enumerate(passages[:_LIST_PASSAGES]):
-            weight = _rank_weight(passages, rank)
-            section = self._terms(passage.citation.section)
+            weight = rank_weight_of(passages, rank)
+            section = terms(passage.citation.section)
             for enumeration in find_enumerations(passage.text):
-                intro = self._terms(enumeration.intro or "")
-                labels = self._terms(" ".join(_label(item) for item in enumeration.items))
+                intro = terms(enumeration.intro or "")
+                labels = terms(" ".join(_label(item) for item in enumeration.items))
                 head = section | intro
-                body = self._terms(" ".join(enumeration.items))
-                shared = len(query_terms & (head | body))
+                shared = len(query_terms & (head | terms(" ".join(enumeration.items))))
                 if shared < needed:
                     continue
                 if noun_terms and not noun_terms <= (intro or section) | labels:
@@ -221,146 +495,104 @@ class ExtractiveComposer:
                     best = (score, passage, enumeration)
         return None if best is None else (best[1], best[2])
 
-    def _choose(
-        self, query: str, passages: Sequence[Passage], weights: Mapping[str, float]
-    ) -> list[tuple[Passage, str]]:
-        """The best sentences: rare query words weigh more; repeats and filler are left out.
 
-        ``weights`` (query term → 0..1, see ``SearchResult.term_weights``) makes a sentence
-        sharing "SILENE" count more than one sharing "CaRE"; without weights every query term
-        counts 1. The sentences of the other passages must share a query word with the best
-        passage's heading (its topic): a date question about HospiConnect gets no D1 date.
-        When a passage's heading is a question (a FAQ entry), the query words of that heading
-        count half for each of its sentences: the answer does not repeat the question.
-        """
-        query_terms = self._terms(query) | set(weights)
-        wants_date = asks_for_date(query)
-        wants_deadline = asks_for_deadline(query)
-        topic = query_terms & self._terms(passages[0].citation.section) if passages else set()
-        candidates: list[tuple[float, int, int, Passage, str]] = []
-        for rank, passage in enumerate(passages[:3]):
-            rank_weight = _rank_weight(passages, rank)
-            heading = passage.citation.section
-            asked = query_terms & self._terms(heading) if heading.endswith("?") else set()
-            for position, sentence in enumerate(split_sentences(passage.text)):
-                terms = self._terms(sentence)
-                if len(terms) < 2 or (rank > 0 and topic and not topic & (terms | asked)):
-                    continue  # a bare "Non." says nothing alone; other passages stay on topic
-                gain = sum(_term_weight(weights, term) for term in query_terms & terms)
-                # the answer of a FAQ entry is about its question even when it does not repeat it
-                gain += _ASKED_SHARE * sum(_term_weight(weights, term) for term in asked - terms)
-                score = rank_weight * (gain + 0.1) / math.sqrt(len(terms) + 4)
-                if wants_date and has_date(sentence):
-                    score *= _DATE_BOOST
-                    if wants_deadline and has_deadline(sentence):
-                        score *= _DEADLINE_BOOST  # "jusqu'à quand" wants the end date
-                if _META.search(sentence):
-                    score *= _META_PENALTY
-                candidates.append((score, rank, position, passage, sentence))
-        candidates.sort(key=lambda c: -c[0])
-        picked: list[tuple[float, int, int, Passage, str]] = []
-        said: set[str] = set()
-        length = 0
-        for candidate in candidates:
-            if len(picked) >= MAX_SENTENCES:
-                break
-            if picked and (candidate[0] < _MIN_SHARE * picked[0][0] or length > MAX_ANSWER_CHARS):
-                break
-            terms = self._terms(candidate[4])
-            if _already_said(terms, said):
-                continue  # the same fact, worded alike, in another passage or sentence
-            said |= terms
-            picked.append(candidate)
-            length += len(candidate[4])
-        if not picked and candidates:
-            picked = candidates[:1]
-        if wants_date and any(has_date(c[4]) for c in picked):
-            picked = [c for c in picked if has_date(c[4])]  # the date is the answer
-            if wants_deadline and any(has_deadline(c[4]) for c in picked):
-                picked = [c for c in picked if has_deadline(c[4])]  # … the end date
-        else:
-            picked.sort(key=lambda c: (c[1], c[2]))  # reading order; dates: best first
-        chosen = self._with_continuations([(c[3], c[2], c[4]) for c in picked], query_terms)
-        kept: list[tuple[Passage, str]] = []
-        said = set()
-        for passage, sentence in chosen:  # a continuation may repeat a later pick
-            terms = self._terms(sentence)
-            if kept and _already_said(terms, said):
-                continue
-            kept.append((passage, sentence))
-            said |= terms
-        return kept
-
-    def _with_continuations(
-        self, picked: list[tuple[Passage, int, str]], query_terms: set[str]
-    ) -> list[tuple[Passage, str]]:
-        """Add the sentence that follows an announcing one ("… suivantes :"), one that goes on
-        about the same subject with a pronoun ("Elle y relève que…"), or one that follows a short
-        sentence and still shares a word with the question.
-
-        Never a sentence about the knowledge base itself ("Le détail figure dans la note…").
-        """
-        chosen = {(p.chunk_id, position) for p, position, _ in picked}
-        result: list[tuple[Passage, str]] = []
-        for passage, position, sentence in picked:
-            result.append((passage, sentence))
-            sentences = split_sentences(passage.text)
-            following = position + 1
-            if following >= len(sentences) or _META.search(sentences[following]):
-                continue
-            after = sentences[following]
-            short = len(sentence) < _SHORT_SENTENCE and bool(query_terms & self._terms(after))
-            if not (short or sentence.rstrip().endswith(":") or _ANAPHORA.match(after)):
-                continue
-            if (passage.chunk_id, following) not in chosen:
-                chosen.add((passage.chunk_id, following))
-                result.append((passage, after))
-        return result
+def _lead(picked: list[Picked], meaning: Understanding) -> tuple[list[Picked], list[Picked]]:
+    """The best sentence (with its continuation) first; the others in reading order, or by
+    score for a date question (the date is the answer)."""
+    lead = [picked[0]]
+    rest = picked[1:]
+    if (
+        rest
+        and rest[0].passage is picked[0].passage
+        and rest[0].position == picked[0].position + 1
+    ):
+        lead.append(rest.pop(0))
+    if not meaning.wants(DATE):
+        rest = sorted(rest, key=lambda p: (p.rank, p.position))
+    return lead, rest
 
 
-def _rank_weight(passages: Sequence[Passage], rank: int) -> float:
-    """How much a passage's sentences count: its score relative to the best one, by rank."""
-    top_score = passages[0].score or 1.0
-    weight = max(passages[rank].score / top_score, 0.0) if top_score > 0 else 1.0
-    return max(weight, 0.25) / (1 + rank)
+def _lower_first(text: str) -> str:
+    """The sentence as the second half of another (not when it opens with an acronym)."""
+    return text if re.match(r"^[A-Z]{2}", text) else text[:1].lower() + text[1:]
 
 
-def _term_weight(weights: Mapping[str, float], term: str) -> float:
-    """How much a shared query term counts: its weight relative to the query's rarest term.
+def _about_item(cited: Cited, meaning: Understanding) -> Cited:
+    """« Pour l'action 4 (formaliser …) : <fact> »."""
+    item = (meaning.item_text or "").rstrip(" ;.")
+    noun = _ACCENTED.get(meaning.item_noun, meaning.item_noun) or "point"
+    article = "l'" if noun[:1] in "aeiouyhé" else "la " if noun in _FEMININE else "le "
+    text = _lower_first(cited.text)
+    return replace(cited, text=f"Pour {article}{noun} {meaning.item} ({item}) : {text}")
 
-    1 for every term without weights. A term the index did not weigh counts as the most common
-    one: it is mostly an acronym the plain analyzer cut ("CaRE" → "car"), found everywhere.
+
+_FEMININE = frozenset({"pièce", "preuve", "cible", "mesure", "condition", "ligne", "étape"})
+_ACCENTED = {"piece": "pièce", "etape": "étape", "element": "élément", "critere": "critère",
+             "prerequi": "prérequis"}  # fmt: skip
+
+
+def render(evidence: Evidence) -> tuple[str, tuple[SourceRef, ...]]:
+    """The answer text (first line: the direct answer) and its sources, numbered in order.
+
+    One number per page (URL): two statements taken from the same page cite the same number.
     """
-    if not weights:
-        return 1.0
-    top = max(weights.values()) or 1.0
-    return weights.get(term, min(weights.values())) / top
+    numbers: dict[str, int] = {}
+    cited: list[list[Ref]] = []
+
+    def cite(statement: Cited) -> str:
+        markers = []
+        for ref in statement.refs:
+            if ref.url not in numbers:
+                numbers[ref.url] = len(numbers) + 1
+                cited.append([])
+            cited[numbers[ref.url] - 1].append(ref)
+            markers.append(f"[{numbers[ref.url]}]")
+        marker = "".join(dict.fromkeys(markers))
+        if "{marker}" in statement.text:  # "D'après la source [1] :"
+            return statement.text.replace("{marker}", marker)
+        return f"{statement.text} {marker}"
+
+    lines: list[str] = []
+    if evidence.direct:
+        lines.append(" ".join(cite(c) for c in evidence.direct))
+    list_number = ""
+    if evidence.intro is not None:
+        lines.append(cite(evidence.intro))
+        list_number = (
+            str(numbers.get(evidence.intro.refs[0].url, 1)) if evidence.intro.refs else ""
+        )
+    for number, item in enumerate(evidence.items, 1):
+        is_cut = item == LIST_ABRIDGED
+        lines.append(LIST_ABRIDGED.format(number=list_number) if is_cut else f"{number}. {item}")
+    if evidence.support:
+        lines.append(" ".join(cite(c) for c in evidence.support))
+    refs = tuple(_source_ref(number, same) for number, same in enumerate(cited, 1))
+    return "\n".join(lines), refs
 
 
-def _already_said(terms: set[str], said: set[str]) -> bool:
-    """True when most terms of a sentence are in the sentences already picked (nothing new)."""
-    return len(terms) >= _MIN_REPEAT_TERMS and len(terms & said) >= _KNOWN_SHARE * len(terms)
-
-
-def _same_content(a: set[str], b: set[str]) -> bool:
-    """True when most terms of the shorter sentence are in the other one (a reworded repeat)."""
-    shorter = min(len(a), len(b))
-    return shorter >= _MIN_REPEAT_TERMS and len(a & b) >= _SAME_CONTENT * shorter
+def _source_ref(number: int, refs: Sequence[Ref]) -> SourceRef:
+    """One page, cited by one or more statements (their excerpts joined, each once)."""
+    ref = refs[0]
+    excerpts = "\n\n".join(dict.fromkeys(r.excerpt for r in refs if r.excerpt))
+    newest = max((r.evidence for r in refs if r.evidence), default=None)
+    return SourceRef(
+        number=number,
+        source_id=ref.source_id,
+        title=ref.title,
+        section=ref.section,
+        url=ref.url,
+        checked=ref.checked.isoformat(),
+        published=ref.published.isoformat() if ref.published else None,
+        uncertain=any(r.uncertain for r in refs),
+        excerpt=excerpts,
+        evidence=newest.isoformat() if newest else None,
+    )
 
 
 def _label(item: str) -> str:
     """The label of a list item ("Action 3 : …" → "Action 3"), else its first four words."""
     label, colon, _ = item.partition(" : ")
     return label if colon and len(label) <= 40 else " ".join(item.split()[:4])
-
-
-def _marked(sentence: str, passage: Passage) -> str:
-    """The sentence, with "(à confirmer)" when its source is uncertain."""
-    if not passage.citation.uncertain or UNCERTAIN_MARK in sentence:
-        return sentence
-    if sentence.endswith(":"):
-        return f"{sentence.rstrip(' :')} {UNCERTAIN_MARK} :"
-    return f"{sentence.rstrip('.')} {UNCERTAIN_MARK}."
 
 
 def render_sources(refs: Sequence[SourceRef]) -> str:

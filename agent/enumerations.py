@@ -15,17 +15,15 @@ A passage may carry a list in three shapes, all found by ``find_enumerations``:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.input_text import fold
+from agent.sentences import BULLET, split_line
 
 MAX_LIST_ITEMS = 10
 MAX_ITEM_CHARS = 320
 LIST_ABRIDGED = "(liste abrégée, voir la source [{number}])"
 UNANNOUNCED = "D'après la source {marker} :"  # first line of a list no sentence announces
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÖØ-Þ0-9«(•-])")
-BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 _ORDINALS = (
     r"premi[eè]re?|deuxi[eè]me|seconde?|troisi[eè]me|quatri[eè]me|cinqui[eè]me|sixi[eè]me"
@@ -130,11 +128,6 @@ def has_date(sentence: str) -> bool:
     return bool(DATE_IN_TEXT.search(sentence))
 
 
-def split_line(line: str) -> list[str]:
-    """The sentences of one line of text."""
-    return [part.strip() for part in SENTENCE_END.split(line) if part.strip()]
-
-
 def find_enumerations(text: str) -> list[Enumeration]:
     """Every list of a passage, in reading order (see the module docstring for the shapes)."""
     found: list[Enumeration] = []
@@ -226,43 +219,15 @@ def _inline(sentence: str) -> Enumeration | None:
     return None
 
 
-def render_enumeration(
-    enumeration: Enumeration, text: str, number: int, mark: Callable[[str], str]
-) -> str:
-    """Intro line, one "• item" line per item (bounded), then the sentence after the list.
-
-    ``mark`` adds "(à confirmer)" to a line when the source is uncertain; ``number`` is the
-    citation number put on the intro line and after the following sentence.
-
-    Nothing is dropped silently: when items are cut or left out, a last line says the list is
-    abridged and points to the source.
-    """
-    marker = f"[{number}]"
-    if enumeration.inline:
-        lines = [f"{mark(enumeration.items[0])} {marker}"]
-    else:
-        items = enumeration.items[:MAX_LIST_ITEMS]
-        shown = [_shorten(item, MAX_ITEM_CHARS) for item in items]
-        abridged = len(enumeration.items) > len(items) or shown != list(items)
-        intro = enumeration.intro
-        lines = [f"{mark(intro)} {marker}" if intro else mark(UNANNOUNCED.format(marker=marker))]
-        lines.extend(f"• {item}" for item in shown)
-        if abridged:
-            lines.append(LIST_ABRIDGED.format(number=number))
-    following = _sentence_after(text, enumeration.items[-1])
-    if following:
-        lines.append(f"{mark(following)} {marker}")
-    return "\n".join(lines)
-
-
-def _shorten(item: str, limit: int) -> str:
+def shorten(item: str, limit: int = MAX_ITEM_CHARS) -> str:
+    """The item cut at a word before ``limit`` characters, with an ellipsis."""
     if len(item) <= limit:
         return item
     cut = item.rfind(" ", 0, limit - 1)
     return item[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
 
 
-def _sentence_after(text: str, last_item: str) -> str | None:
+def sentence_after(text: str, last_item: str) -> str | None:
     """The sentence that follows a list in its passage (context such as a caveat), if any."""
     end = text.find(last_item)
     if end < 0:

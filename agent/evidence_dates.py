@@ -13,27 +13,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from agent.turns import SourceRef
+from care_common.french_dates import MONTHS
 
-FR_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 UNDATED = "non daté"
 
 
 def fr_month_year(value: date) -> str:
     """``date(2026, 4, 3)`` → ``"avril 2026"``."""
-    return f"{FR_MONTHS[value.month - 1]} {value.year}"
+    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def _parse(iso: str | None) -> date | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from agent.evidence_dates import fr_month_year
 from agent.input_text import fold
+from care_common.french_dates import date_in_words
 
 if TYPE_CHECKING:
     from agent.flows.base import Flow
@@ -28,6 +29,14 @@ NO_WORDS = (
     "lettres, par exemple : « Qu'est-ce que le programme CaRE ? »"
 )
 STALE_BUTTON = "Ce bouton n'est plus valable. Reposez votre question ou tapez /aide."
+STALE_QUESTION = (
+    "Ce bouton répond à une question qui n'est plus en cours : je ne l'ai pas pris en compte. "
+    "Répondez à la dernière question posée."
+)
+STALE_DETAILS = (
+    "Ces détails ne correspondent plus à votre profil actuel : relancez /eligibilite pour un "
+    "résultat à jour."
+)
 ATTACHMENT_NOT_EXPECTED = (
     "Ce dialogue n'attend pas de fichier : répondez à la question ci-dessous (ou /annuler). "
     "Un fichier de réponses n'est accepté que pendant /fiche_projet ou /lettre_engagement."
@@ -37,7 +46,7 @@ ATTACHMENT_OUTSIDE_FLOW = (
     "d'abord /fiche_projet ou /lettre_engagement."
 )
 NOTHING_TO_CANCEL = "Il n'y a rien à annuler. Posez une question ou tapez /aide."
-CANCELLED = "C'est annulé. Vos brouillons déjà enregistrés restent disponibles avec /mes_dossiers."
+CANCELLED = "C'est annulé."
 CONFIRM_ERASE = (
     "Voulez-vous vraiment effacer toutes vos données (conversations en cours, profil "
     "d'éligibilité, brouillons de dossier, avis) ? Cette action est définitive."
@@ -45,7 +54,15 @@ CONFIRM_ERASE = (
 ERASED = "Toutes vos données ont été effacées."
 ERASE_CANCELLED = "Rien n'a été effacé."
 RESUMING = "Reprenons le dialogue là où vous l'aviez laissé (tapez /annuler pour l'abandonner)."
+RESUMING_AFTER_RESTART = (
+    "Reprenons : le service a redémarré pendant notre échange, sans rien perdre de ce que vous "
+    "aviez envoyé. Voici où nous en sommes (tapez /annuler pour arrêter)."
+)
 FEEDBACK_THANKS = "Merci pour votre avis : il sert à améliorer les réponses."
+REFORMULATED = (
+    "✎ Réponse reformulée par le modèle de langue : chaque phrase a été vérifiée dans les "
+    "sources citées."
+)
 PATIENT_REQUEST = (
     "Je suis l'assistant des référents cybersécurité des établissements de santé : je ne peux "
     "pas répondre à une demande personnelle de patient, et je préfère ne pas vous orienter au "
@@ -77,11 +94,16 @@ def too_long(length: int, limit: int) -> str:
     ).replace(",", "\u202f")
 
 
-def flow_replaced(previous: str) -> str:
+def flow_replaced(previous_command: str) -> str:
     return (
-        f"Le dialogue « {previous} » en cours est interrompu ; vos réponses déjà "
+        f"Le dialogue en cours ({previous_command}) est interrompu ; vos réponses déjà "
         "enregistrées sont conservées."
     )
+
+
+def cancelled(detail: str = "") -> str:
+    """The one message answering /annuler (``detail``: what the dialogue kept, if anything)."""
+    return f"{CANCELLED} {detail}".strip()
 
 
 def unknown_command(command: str) -> str:
@@ -111,7 +133,7 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
     for note in sorted(notes, key=lambda n: n.title):
         flag = " (à confirmer)" if note.status == "a_confirmer" else ""
         secondary = " — source secondaire" if note.confidence == "secondaire" else ""
-        published = note.published.isoformat() if note.published else "date inconnue"
+        published = date_in_words(note.published) if note.published else "date inconnue"
         state = note.evidence or note.published
         evidence = f"état : {fr_month_year(state)}" if state else "état non daté"
         lines.append(f"• {note.title} ({published}, {evidence}){secondary}{flag}")

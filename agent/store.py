@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -22,23 +23,45 @@ from typing import Any, Protocol, TypeVar
 
 from agent.errors import StoreError
 from agent.migrations import SQLITE_MIGRATIONS
-from agent.store_records import Draft, Feedback, UserRecord, new_id, now_iso
+from agent.store_records import (
+    Delivery,
+    Draft,
+    Erased,
+    Feedback,
+    UserRecord,
+    Write,
+    new_id,
+    now_iso,
+)
 from agent.store_sql import TURN_TIMEOUT, Dialect, SqlConnection, SqlStore, TurnBusyError
 from agent.turns import Session
 
 __all__ = [
     "MIGRATIONS",
+    "Delivery",
     "Draft",
+    "Erased",
     "Feedback",
     "SqliteStore",
     "Store",
     "TurnBusyError",
     "UserRecord",
+    "Write",
     "new_id",
     "now_iso",
 ]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+def private_directory(path: Path, *, tighten: bool = False) -> None:
+    """Create ``path`` (and missing parents) readable by this user only (0700); ``tighten``
+    also takes group and other permissions away from an existing directory."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if tighten and path.stat().st_mode & 0o077:
+        path.chmod(path.stat().st_mode & 0o700)
+        logger.info("permissions of %s restricted to its owner", path)
 
 
 class Store(Protocol):
@@ -51,7 +74,21 @@ class Store(Protocol):
 
     def load_session(self, user_id: str) -> Session: ...
     def save_session(self, session: Session) -> None: ...
+    def commit_turn(
+        self, session: Session, writes: Sequence[Write], undelivered: int | None = None
+    ) -> None:
+        """Apply one turn's ``writes`` and save ``session`` in one transaction (see
+        ``agent.store_unit.TurnStore``); ``undelivered``: the update whose replies are to be
+        sent, cleared by ``mark_delivered``."""
+        ...
+
     def delete_user_data(self, user_id: str) -> None: ...
+
+    def mark_delivered(
+        self, user_id: str, update_id: int | None, question_message: int | None
+    ) -> None: ...
+    def get_delivery(self, user_id: str) -> Delivery | None: ...
+    def list_undelivered(self) -> list[Delivery]: ...
 
     def save_draft(self, draft: Draft) -> None: ...
     def update_draft_answers(
@@ -64,6 +101,11 @@ class Store(Protocol):
     def set_user(self, user_id: str, status: str, display_name: str = "") -> None: ...
     def get_user(self, user_id: str) -> UserRecord | None: ...
     def list_users(self) -> list[UserRecord]: ...
+    def erase_user(self, user_id: str, *, keep_access: bool) -> Erased: ...
+    def forget_users(self, status: str, updated_before: str) -> list[str]: ...
+    def scrub(self) -> None:
+        """After an erasure: no file of the store keeps the deleted rows (see the backends)."""
+        ...
 
     def add_feedback(
         self, user_id: str, question: str, answer: str, sources: list[str]
@@ -130,7 +172,10 @@ class SqliteStore(SqlStore):
         self._turn_locks = _UserLocks()
         self._turns_folder_made = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_directory(self.path.parent)
+            # Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
+            # database file's permissions.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             self._conn = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None, timeout=30
             )
@@ -170,6 +215,27 @@ class SqliteStore(SqlStore):
         with self._lock:
             self._conn.close()
 
+    def scrub(self) -> None:
+        """Rewrite the database without the deleted rows, then empty the write-ahead log.
+
+        SQLite leaves deleted text in free pages and in the -wal file (every version of a
+        rewritten session); ``VACUUM`` rebuilds the file from the live rows only and
+        ``wal_checkpoint(TRUNCATE)`` copies the log into it and truncates the log to zero bytes.
+        Readers in other processes can delay the truncation: it is retried, then reported.
+        """
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._conn.execute("VACUUM")
+                for attempt in range(20):
+                    busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    if not busy:
+                        return
+                    time.sleep(0.05 * (attempt + 1))
+            except sqlite3.Error as exc:
+                raise StoreError(f"scrubbing {self.path} failed: {exc}") from exc
+        logger.warning("store scrubbed, but its write-ahead log is still in use by a reader")
+
     # -- turns ----------------------------------------------------------------------------
     @contextmanager
     def user_turn(self, user_id: str) -> Iterator[None]:
@@ -205,7 +271,7 @@ class SqliteStore(SqlStore):
         folder = self.path.with_name(self.path.name + ".turns")
         try:
             if not self._turns_folder_made:
-                folder.mkdir(exist_ok=True)
+                private_directory(folder, tighten=True)
                 self._turns_folder_made = True
             return os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.errors import StoreError
-from agent.migrations import TABLES
+from agent.migrations import OPTIONAL_COLUMNS, TABLES
 from agent.store import Store, now_iso
 
 FORMAT = "assistant-care-store"
@@ -104,9 +104,14 @@ def read_dump(path: Path, max_schema: int) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(tables, dict):
         raise BackupFileError(f"{path}: no tables")
     for table, columns in TABLES.items():
+        required = {c for c in columns if (table, c) not in OPTIONAL_COLUMNS}
         rows = tables.get(table, [])
         if not isinstance(rows, list) or not all(
-            isinstance(row, dict) and set(columns) <= set(row) for row in rows
+            isinstance(row, dict) and required <= set(row) for row in rows
         ):
             raise BackupFileError(f"{path}: table {table} is malformed")
-    return {table: tables.get(table, []) for table in TABLES}
+    # A dump of an older schema lacks the columns added since: they restore as NULL.
+    return {
+        table: [{column: row.get(column) for column in columns} for row in tables.get(table, [])]
+        for table, columns in TABLES.items()
+    }

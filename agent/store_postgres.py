@@ -208,6 +208,21 @@ class PostgresStore(SqlStore):
         self._pool.close()
         self._turn_pool.close()
 
+    def scrub(self) -> None:
+        """``VACUUM FULL`` the tables holding users' words: each is rewritten into new files
+        holding only the live rows (TOAST included), and the old files are removed.
+
+        What this cannot reach from a client: the server's write-ahead log segments (recycled
+        by the server after its next checkpoints) and base backups; see the erasure notes in
+        docs/exploitation/donnees-personnelles.md.
+        """
+
+        def vacuum(conn: SqlConnection) -> None:
+            for table in ("sessions", "drafts", "feedback", "users"):
+                conn.execute(f"VACUUM FULL {table}")
+
+        self._run(vacuum, write=False)  # VACUUM cannot run inside a transaction block
+
     # -- turns ----------------------------------------------------------------------------
     @contextmanager
     def user_turn(self, user_id: str) -> Iterator[None]:

@@ -29,9 +29,36 @@ class Draft:
 @dataclass(frozen=True)
 class UserRecord:
     user_id: str
-    status: str  # "allowed" | "pending" | "revoked"
+    status: str  # "allowed" | "pending" | "revoked" | "denied"
     display_name: str
     updated: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A front end's bookkeeping of one user's replies, kept beside the session.
+
+    ``undelivered``: the update whose replies were committed but not yet confirmed sent (None
+    once they were); ``question_message``: the message showing the pending question's buttons.
+    """
+
+    user_id: str
+    undelivered: int | None
+    question_message: int | None
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What ``Store.erase_user`` removed."""
+
+    sessions: int = 0
+    drafts: int = 0
+    feedback: int = 0
+    user: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.sessions or self.drafts or self.feedback or self.user)
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,39 @@ class Feedback:
     sources: list[str]
     rating: int | None  # +1 / -1, None until rated
     created: str
+
+
+# -- the writes of one turn, applied with the session in one transaction (Store.commit_turn) --
+@dataclass(frozen=True)
+class SaveDraft:
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class MergeDraftAnswers:
+    user_id: str
+    draft_id: str
+    answers: dict[str, Any]
+    title: str | None
+
+
+@dataclass(frozen=True)
+class DeleteDraft:
+    user_id: str
+    draft_id: str
+
+
+@dataclass(frozen=True)
+class AddFeedback:
+    feedback: Feedback
+
+
+@dataclass(frozen=True)
+class DeleteUserData:
+    user_id: str
+
+
+Write = SaveDraft | MergeDraftAnswers | DeleteDraft | AddFeedback | DeleteUserData
 
 
 def now_iso() -> str:

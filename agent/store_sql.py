@@ -28,9 +28,17 @@ from typing import Any, Protocol, TypeVar
 from agent.errors import StoreError
 from agent.migrations import JSON_COLUMNS, TABLES, statements
 from agent.store_records import (
+    AddFeedback,
+    DeleteDraft,
+    DeleteUserData,
+    Delivery,
     Draft,
+    Erased,
     Feedback,
+    MergeDraftAnswers,
+    SaveDraft,
     UserRecord,
+    Write,
     merged_draft,
     new_id,
     now_iso,
@@ -92,6 +100,12 @@ _SELECT_DRAFTS = (
 )
 _SELECT_DRAFT = _SELECT_DRAFTS + " AND draft_id = {p}"
 _SELECT_USERS = "SELECT user_id, status, display_name, updated FROM users"
+_UPSERT_SESSION = (
+    "INSERT INTO sessions(user_id, data, version, updated, undelivered) "
+    "VALUES ({p}, {j}, 1, {p}, {p}) ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, "
+    "version = sessions.version + 1, updated = excluded.updated"
+)
+_UPSERT_TURN = _UPSERT_SESSION + ", undelivered = excluded.undelivered"
 
 
 def _draft(row: Sequence[Any]) -> Draft:
@@ -167,25 +181,94 @@ class SqlStore(ABC):
         return session_from_data(user_id, dict(decode_json(rows[0][0])), rows[0][1])
 
     def save_session(self, session: Session) -> None:
-        sql = self.dialect.sql(
-            "INSERT INTO sessions(user_id, data, version, updated) VALUES ({p}, {j}, 1, {p}) "
-            "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, "
-            "version = sessions.version + 1, updated = excluded.updated"
+        self.commit_turn(session, (), keep_delivery=True)
+
+    def commit_turn(
+        self,
+        session: Session,
+        writes: Sequence[Write],
+        undelivered: int | None = None,
+        *,
+        keep_delivery: bool = False,
+    ) -> None:
+        """The writes of one turn, then the session, in ONE transaction: a crash keeps all of
+        them or none. ``undelivered`` records the update whose replies are now to be sent
+        (``mark_delivered`` clears it); ``keep_delivery`` leaves that bookkeeping as it is."""
+        sql = self.dialect.sql(_UPSERT_SESSION if keep_delivery else _UPSERT_TURN)
+        params = (
+            session.user_id,
+            session_to_json(session),
+            now_iso(),
+            None if keep_delivery else undelivered,
         )
-        params = (session.user_id, session_to_json(session), now_iso())
-        self._write(lambda conn: conn.execute(sql, params))
+
+        def commit(conn: SqlConnection) -> None:
+            for write in writes:
+                self._apply(conn, write)
+            conn.execute(sql, params)
+
+        self._write(commit)
         session.version += 1
 
-    def delete_user_data(self, user_id: str) -> None:
-        def delete(conn: SqlConnection) -> None:
-            for table in ("sessions", "drafts", "feedback"):
-                sql = f"DELETE FROM {table} WHERE user_id = {self.dialect.param}"  # noqa: S608
-                conn.execute(sql, (user_id,))
+    def _apply(self, conn: SqlConnection, write: Write) -> None:
+        if isinstance(write, SaveDraft):
+            self._save_draft(conn, write.draft)
+        elif isinstance(write, MergeDraftAnswers):
+            self._merge_draft(conn, write.user_id, write.draft_id, write.answers, write.title)
+        elif isinstance(write, DeleteDraft):
+            sql = self.dialect.sql("DELETE FROM drafts WHERE user_id = {p} AND draft_id = {p}")
+            conn.execute(sql, (write.user_id, write.draft_id))
+        elif isinstance(write, AddFeedback):
+            self._add_feedback(conn, write.feedback)
+        elif isinstance(write, DeleteUserData):
+            self._delete_user_data(conn, write.user_id)
+            blank = self.dialect.sql("UPDATE users SET display_name = '' WHERE user_id = {p}")
+            conn.execute(blank, (write.user_id,))
 
-        self._write(delete)
+    def delete_user_data(self, user_id: str) -> None:
+        self._write(lambda conn: self._delete_user_data(conn, user_id))
+
+    def _delete_user_data(self, conn: SqlConnection, user_id: str) -> dict[str, int]:
+        counts = {}
+        for table in ("sessions", "drafts", "feedback"):
+            sql = f"DELETE FROM {table} WHERE user_id = {self.dialect.param}"  # noqa: S608
+            counts[table] = max(conn.execute(sql, (user_id,)).rowcount, 0)
+        return counts
+
+    # -- delivery bookkeeping (front ends) --------------------------------------------------
+    def mark_delivered(
+        self, user_id: str, update_id: int | None, question_message: int | None
+    ) -> None:
+        """The replies of ``update_id`` were sent (a later turn's mark is left alone);
+        ``question_message`` is now the message showing the pending question's buttons."""
+        sql = self.dialect.sql(
+            "UPDATE sessions SET question_message = {p}, undelivered = CASE "
+            "WHEN undelivered = {p} THEN NULL ELSE undelivered END WHERE user_id = {p}"
+        )
+        self._write(lambda conn: conn.execute(sql, (question_message, update_id, user_id)))
+
+    def get_delivery(self, user_id: str) -> Delivery | None:
+        rows = self._read(
+            self.dialect.sql(
+                "SELECT user_id, undelivered, question_message FROM sessions WHERE user_id = {p}"
+            ),
+            (user_id,),
+        )
+        return Delivery(*rows[0]) if rows else None
+
+    def list_undelivered(self) -> list[Delivery]:
+        """Users whose last replies may not have been sent (e.g. the process was killed)."""
+        rows = self._read(
+            "SELECT user_id, undelivered, question_message FROM sessions "
+            "WHERE undelivered IS NOT NULL ORDER BY user_id"
+        )
+        return [Delivery(*row) for row in rows]
 
     # -- drafts ---------------------------------------------------------------------------
     def save_draft(self, draft: Draft) -> None:
+        self._write(lambda conn: self._save_draft(conn, draft))
+
+    def _save_draft(self, conn: SqlConnection, draft: Draft) -> None:
         sql = self.dialect.sql(
             "INSERT INTO drafts(draft_id, user_id, doc_type, title, answers, created, updated)"
             " VALUES ({p}, {p}, {p}, {p}, {j}, {p}, {p}) ON CONFLICT(draft_id) DO UPDATE SET "
@@ -200,30 +283,35 @@ class SqlStore(ABC):
             draft.created,
             draft.updated,
         )
-        self._write(lambda conn: conn.execute(sql, params))
+        conn.execute(sql, params)
 
     def update_draft_answers(
         self, user_id: str, draft_id: str, answers: dict[str, Any], title: str | None = None
     ) -> Draft | None:
         """Read, merge and write back in one locked transaction: no concurrent answer is lost."""
+        return self._write(lambda conn: self._merge_draft(conn, user_id, draft_id, answers, title))
 
-        def update(conn: SqlConnection) -> Draft | None:
-            row = conn.execute(
-                self.dialect.sql(_SELECT_DRAFT + "{lock}"), (user_id, draft_id)
-            ).fetchone()
-            if row is None:
-                return None
-            draft = merged_draft(_draft(row), answers, title)
-            conn.execute(
-                self.dialect.sql(
-                    "UPDATE drafts SET title = {p}, answers = {j}, updated = {p} "
-                    "WHERE draft_id = {p}"
-                ),
-                (draft.title, _json_text(draft.answers), draft.updated, draft_id),
-            )
-            return draft
-
-        return self._write(update)
+    def _merge_draft(
+        self,
+        conn: SqlConnection,
+        user_id: str,
+        draft_id: str,
+        answers: dict[str, Any],
+        title: str | None,
+    ) -> Draft | None:
+        row = conn.execute(
+            self.dialect.sql(_SELECT_DRAFT + "{lock}"), (user_id, draft_id)
+        ).fetchone()
+        if row is None:
+            return None
+        draft = merged_draft(_draft(row), answers, title)
+        conn.execute(
+            self.dialect.sql(
+                "UPDATE drafts SET title = {p}, answers = {j}, updated = {p} WHERE draft_id = {p}"
+            ),
+            (draft.title, _json_text(draft.answers), draft.updated, draft_id),
+        )
+        return draft
 
     def get_draft(self, user_id: str, draft_id: str) -> Draft | None:
         rows = self._read(self.dialect.sql(_SELECT_DRAFT), (user_id, draft_id))
@@ -256,17 +344,68 @@ class SqlStore(ABC):
         rows = self._read(_SELECT_USERS + " ORDER BY 1")
         return [UserRecord(*row) for row in rows]
 
+    def erase_user(self, user_id: str, *, keep_access: bool) -> Erased:
+        """Delete everything the user said or wrote (sessions, drafts, feedback) and their
+        display name; ``keep_access`` keeps their access decision (status, without the name),
+        otherwise the user record goes too. Call ``scrub`` afterwards."""
+
+        def erase(conn: SqlConnection) -> Erased:
+            counts = self._delete_user_data(conn, user_id)
+            if keep_access:
+                sql = self.dialect.sql(
+                    "UPDATE users SET display_name = '' WHERE user_id = {p} AND display_name <> ''"
+                )
+            else:
+                sql = self.dialect.sql("DELETE FROM users WHERE user_id = {p}")
+            user = conn.execute(sql, (user_id,)).rowcount > 0
+            return Erased(counts["sessions"], counts["drafts"], counts["feedback"], user)
+
+        return self._write(erase)
+
+    def forget_users(self, status: str, updated_before: str) -> list[str]:
+        """Delete the user records of ``status`` last changed before ``updated_before`` (ISO
+        timestamp) or at it, with their data; the ids deleted (e.g. requests denied long ago)."""
+
+        def forget(conn: SqlConnection) -> list[str]:
+            rows = conn.execute(
+                self.dialect.sql(
+                    "SELECT user_id FROM users WHERE status = {p} AND updated <= {p}{lock}"
+                ),
+                (status, updated_before),
+            ).fetchall()
+            ids = [row[0] for row in rows]
+            for user_id in ids:
+                self._delete_user_data(conn, user_id)
+                conn.execute(self.dialect.sql("DELETE FROM users WHERE user_id = {p}"), (user_id,))
+            return ids
+
+        return self._write(forget)
+
+    def scrub(self) -> None:  # noqa: B027 - a backend with copies of deleted rows overrides it
+        """Make deleted rows unrecoverable from the database's files (after an erasure)."""
+
     # -- feedback -------------------------------------------------------------------------
     def add_feedback(self, user_id: str, question: str, answer: str, sources: list[str]) -> str:
-        feedback_id = new_id()
+        entry = Feedback(new_id(), user_id, question, answer, list(sources), None, now_iso())
+        self._write(lambda conn: self._add_feedback(conn, entry))
+        return entry.feedback_id
+
+    def _add_feedback(self, conn: SqlConnection, entry: Feedback) -> None:
         sql = self.dialect.sql(
             "INSERT INTO feedback(feedback_id, user_id, question, answer, sources, rating, "
-            "created) VALUES ({p}, {p}, {p}, {p}, {j}, NULL, {p}) "
+            "created) VALUES ({p}, {p}, {p}, {p}, {j}, {p}, {p}) "
             "ON CONFLICT(feedback_id) DO NOTHING"  # a retried insert is not an error
         )
-        params = (feedback_id, user_id, question, answer, json.dumps(sources), now_iso())
-        self._write(lambda conn: conn.execute(sql, params))
-        return feedback_id
+        params = (
+            entry.feedback_id,
+            entry.user_id,
+            entry.question,
+            entry.answer,
+            json.dumps(entry.sources),
+            entry.rating,
+            entry.created,
+        )
+        conn.execute(sql, params)
 
     def rate_feedback(self, feedback_id: str, user_id: str, rating: int) -> bool:
         sql = self.dialect.sql(

@@ -5,6 +5,7 @@ Replies are plain data so that the terminal, the CLI and Telegram render the sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,13 +24,18 @@ class Turn:
 
     ``user_id`` is qualified by channel (``"tg:123"``, ``"cli:local"``) so users of two channels
     never share a session. ``text`` holds free text or a command (``"/eligibilite"``);
-    ``action`` holds the payload of a button the user pressed (an ``Option.action``).
+    ``action`` holds the payload of a button the user pressed (an ``Option.action``) and
+    ``token`` the question that button belonged to (see ``ChoiceReply.token``): a press for a
+    question no longer pending is refused as stale. ``update_id`` identifies the delivery (the
+    same update delivered twice is processed once); a channel without one leaves it None.
     """
 
     user_id: str
     text: str = ""
     action: str | None = None
     attachment: Attachment | None = None
+    token: str | None = None  # the ``ChoiceReply.token`` of the keyboard a pressed button was on
+    update_id: int | None = None  # the channel's delivery id (Telegram update_id), for dedupe
 
 
 @dataclass(frozen=True)
@@ -52,13 +58,25 @@ class SourceRef:
 class TextReply:
     """A message. ``sources`` lists the citations its ``[n]`` markers point to.
 
+    ``kind="stale"`` refuses a button press for a question no longer pending: nothing changed,
+    and a front end shows it as a passing notice (Telegram: a toast), not as a message.
     ``kind="privacy"``: the turn seemed to carry patient data and was not processed (nothing
-    stored); a front end may add what it can do about the user's message (e.g. delete it)."""
+    stored); a front end may add what it can do about the user's message (e.g. delete it).
+    ``styled`` texts are written by the assistant itself and may mark **strong** spans with
+    double asterisks; front ends render them (Telegram: bold) or drop the asterisks.
+
+    ``refine``, on an answer when a language model is configured, is the slow second step: a
+    blocking call (run it in a worker thread, after sending this reply) that returns the
+    model's checked rewording as the reply to show instead, or None to keep this one.
+    """
 
     text: str
     sources: tuple[SourceRef, ...] = ()
-    kind: Literal["answer", "info", "error", "question", "privacy"] = "info"
+    kind: Literal["answer", "info", "error", "question", "stale", "privacy"] = "info"
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
+    styled: bool = False
+    options: tuple[Option, ...] = ()  # buttons under the message that answer no question
+    refine: Callable[[], TextReply | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -69,10 +87,16 @@ class Option:
 
 @dataclass(frozen=True)
 class ChoiceReply:
-    """A question with buttons; the user may also type one of the labels."""
+    """A question with buttons; the user may also type one of the labels.
+
+    ``token`` names the question these buttons answer (set by the assistant while a dialogue
+    runs): a front end sends it back with the pressed option (``Turn.token``), so a button of a
+    question that is no longer pending changes nothing.
+    """
 
     question: str
     options: tuple[Option, ...]
+    token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,3 +122,4 @@ class Session:
         default_factory=dict
     )  # eligibility profile, reused by drafting
     version: int = 0  # optimistic-concurrency counter, bumped by the store on each save
+    recent_updates: list[int] = field(default_factory=list)  # last update ids processed

@@ -11,9 +11,10 @@ from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import Flow
 from agent.llm import LLMConfig, LLMConfigError, LLMStage, open_llm
-from agent.store import SqliteStore, Store
+from agent.store import SqliteStore, Store, private_directory
 from bot.errors import ConfigurationError
 from bot.settings import Settings
+from facts import load_fact_base
 from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, Passage, analyze_text
 
 if TYPE_CHECKING:
@@ -64,12 +65,16 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         return None
     key = settings.care_llm_api_key.get_secret_value() if settings.care_llm_api_key else None
     try:
-        return LLMConfig(
-            base_url=base_url,
-            model=(settings.care_llm_model or "").strip(),
+        return LLMConfig.for_profile(
+            settings.care_llm_profile,
+            base_url,
+            (settings.care_llm_model or "").strip(),
             api_key=key or None,
             timeout=settings.care_llm_timeout,
             provider=settings.care_llm_provider,
+            max_tokens=settings.care_llm_max_tokens,
+            evidence=settings.care_llm_evidence,
+            policy=settings.care_llm_policy,
         )
     except LLMConfigError as exc:
         raise ConfigurationError(str(exc), user_message=exc.user_message) from exc
@@ -139,7 +144,9 @@ def build_assistant(
     return Assistant(
         searcher=index,
         store=store,
-        composer=ExtractiveComposer(analyze_text),
+        composer=ExtractiveComposer(
+            analyze_text, load_fact_base(settings.care_knowledge_dir), index.sources()
+        ),
         flows=flows,
         improver=llm.improver,
         rewrite_followup=llm.rewrite_followup,
@@ -158,6 +165,7 @@ def build_services(
 ) -> Services:
     """Everything a front end needs. ``with_flows=False`` (``care-bot ask``: questions only)
     skips the dialogues, whose rule tables and dossier specs take a while to load."""
+    private_directory(settings.care_data_dir, tighten=True)  # the store and the index: 0700
     index = open_index(settings, progress)
     llm = open_llm_stage(settings)
     store = open_store(settings)

@@ -54,7 +54,9 @@ class Settings(BaseSettings):
     care_webhook_port: int = 8443
     care_webhook_url: str | None = None
     care_webhook_secret: SecretStr | None = None
+    care_webhook_secret_file: Path | None = None  # a file holding the secret (docker secrets)
     care_upload_max_kb: int = 200  # answers files sent to the Telegram bot
+    care_forget_denied_days: int = Field(default=30, ge=0)  # denied requests forgotten after
     care_telegram_concurrency: int = 256  # updates processed at once (one at a time per user)
     # Requests per second to Telegram, all chats together (Telegram's flood limit is about 30
     # messages/s per bot; paid broadcasts allow more). 0 disables this limiter.
@@ -63,8 +65,12 @@ class Settings(BaseSettings):
     care_llm_base_url: str | None = None
     care_llm_model: str | None = None
     care_llm_api_key: SecretStr | None = None
-    care_llm_timeout: float = 8.0
+    care_llm_timeout: float | None = None  # None → the profile's (cpu 120, gpu 8, api 15)
     care_llm_provider: str = "openai"
+    care_llm_profile: str = "gpu"  # cpu | gpu | api: defaults per hardware class
+    care_llm_max_tokens: int | None = None  # None → the profile's (cpu 220, gpu/api 400)
+    care_llm_evidence: str | None = None  # sentences | passages (None → the profile's)
+    care_llm_policy: str = "fallback"  # fallback | drop: what a sentence failing a check costs
     care_history_turns: int = 3
 
     @field_validator("care_allowed_users", "care_admins", mode="before")

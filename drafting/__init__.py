@@ -39,6 +39,7 @@ from drafting.specs import (
     load_dossier_knowledge,
     source_ids,
 )
+from drafting.template import answers_template
 from drafting.validators import InvalidValue, Problem, format_amount_fr, format_date_fr
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "RenderedDocument",
     "SpecError",
     "ValidationReport",
+    "answers_template",
     "compute_budget",
     "delete_path",
     "describe_problems",

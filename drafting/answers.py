@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from drafting.errors import AnswersFileError
+from drafting.nesting import check_nesting
 
 MAX_ANSWERS_BYTES = 1_000_000
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -140,6 +141,7 @@ def load_answers(content: bytes, filename: str = "") -> Answers:
                 "Enregistrez-le en UTF-8 depuis votre éditeur, puis réessayez."
             ),
         ) from exc
+    check_nesting(text, name)  # before any recursive parser sees it
     try:
         if filename.lower().endswith(".json"):
             data = json.loads(text)
@@ -155,8 +157,8 @@ def load_answers(content: bytes, filename: str = "") -> Answers:
         hint = (
             f"les alias YAML (*nom) ne sont pas acceptés : recopiez les valeurs{where}."
             if _ALIAS_REFUSED in str(getattr(exc, "problem", ""))
-            else f"Vérifiez l'indentation et les guillemets{where}, ou partez de l'exemple "
-            "examples/fiche_projet.yaml."
+            else f"Vérifiez l'indentation et les guillemets{where}, ou repartez du modèle de "
+            "fichier de réponses."
         )
         raise AnswersFileError(
             f"answers file is not YAML/JSON: {exc}",

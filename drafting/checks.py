@@ -84,7 +84,7 @@ def _check_list(
             Problem(
                 key,
                 f"{spec_field.label} : une liste d'éléments est attendue, chacun avec "
-                f"les champs {names} (voir l'exemple examples/fiche_projet.yaml).",
+                f"les champs {names} (voir le modèle de fichier de réponses).",
             )
         )
         return

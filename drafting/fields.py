@@ -56,7 +56,7 @@ def _text(field: FieldSpec, raw: object) -> str:
 def _choice(field: FieldSpec, raw: object) -> str:
     wanted = fold(str(raw))
     for option in field.options:
-        if wanted in (fold(option.value), fold(option.label)):
+        if wanted in (fold(option.value), fold(option.label), fold(option.short or option.label)):
             return option.value
     choices = ", ".join(o.value for o in field.options)
     raise InvalidValue(

@@ -66,6 +66,7 @@ class _Model(BaseModel):
 class ChoiceOption(_Model):
     value: str
     label: str
+    short: str = Field(default="", max_length=30)  # a button's label when ``label`` is longer
 
 
 class Prefill(_Model):

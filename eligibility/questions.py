@@ -24,7 +24,12 @@ from eligibility.values import (
     parse_share,
     validate_finess,
 )
-from eligibility.vocabulary import CATEGORY_LABELS, FIELD_LABELS, SANITARY_CATEGORIES
+from eligibility.vocabulary import (
+    CATEGORY_LABELS,
+    CATEGORY_SHORT_LABELS,
+    FIELD_LABELS,
+    SANITARY_CATEGORIES,
+)
 
 SHARES_LIMIT: Final = Decimal("100.5")  # same tolerance as profile files
 
@@ -34,6 +39,7 @@ class Choice:
     value: str
     label: str
     synonyms: tuple[str, ...] = ()
+    short: str = ""  # a button's label when ``label`` is too long for one
 
 
 @dataclass(frozen=True)
@@ -111,13 +117,17 @@ QUESTIONS: Final[tuple[QuestionSpec, ...]] = (
         "Quelle est la nature de votre structure ?",
         "Choisissez une des réponses proposées.",
         {"always": True},
-        tuple(Choice(k, v, _CATEGORY_SYNONYMS[k]) for k, v in CATEGORY_LABELS.items()),
+        tuple(
+            Choice(k, v, _CATEGORY_SYNONYMS[k], CATEGORY_SHORT_LABELS[k])
+            for k, v in CATEGORY_LABELS.items()
+        ),
     ),
     _spec(
         "etablissement_support",
         "bool",
         "Votre établissement est-il l'établissement support de son GHT ?",
-        "L'établissement support porte le dossier unique du GHT. Répondez oui ou non.",
+        "D'après nos sources, l'établissement support porte le dossier unique du GHT "
+        "(à confirmer). Répondez oui ou non.",
         {"field": "categorie", "equals": "ght"},
         YES_NO,
     ),
@@ -254,7 +264,8 @@ def match_choice(choices: tuple[Choice, ...], text: str) -> str:
     if folded.isdigit() and 1 <= int(folded) <= len(choices):
         return choices[int(folded) - 1].value
     for choice in choices:
-        if folded in {fold(choice.value), fold(choice.label), *choice.synonyms}:
+        names = {fold(choice.value), fold(choice.label), fold(choice.short), *choice.synonyms}
+        if folded in names - {""}:
             return choice.value
     best: dict[str, int] = {}
     padded = f" {folded.replace('_', ' ')} "

@@ -44,6 +44,16 @@ CATEGORY_LABELS: Final[dict[str, str]] = {
     "autre": "Autre structure (cabinet libéral, autre…)",
 }
 
+# Button labels (30 characters at most) of the categories; the question lists the full labels.
+CATEGORY_SHORT_LABELS: Final[dict[str, str]] = {
+    "ght": "Membre d'un GHT",
+    "es_public_hors_ght": "Public hors GHT",
+    "es_prive_non_lucratif": "Privé non lucratif (ESPIC)",
+    "es_prive_lucratif": "Privé lucratif (clinique)",
+    "esms": "Médico-social (EHPAD, IME…)",
+    "autre": "Autre (cabinet libéral…)",
+}
+
 VERDICT_LABELS: Final[dict[str, str]] = {
     "eligible": "éligible",
     "non_eligible": "non éligible",

@@ -32,6 +32,7 @@ from retrieval.models import (
     IndexReport,
     Passage,
     SearchResult,
+    SourceLink,
     SourceNote,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "Passage",
     "RetrievalError",
     "SearchResult",
+    "SourceLink",
     "SourceNote",
     "VectorStoreError",
     "analyze_text",

@@ -12,6 +12,7 @@ cannot be reached is a VectorStoreError.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 from langchain_core.embeddings import Embeddings
 
 from retrieval.errors import VectorStoreError
-from retrieval.models import Chunk, SourceNote
+from retrieval.models import Chunk, SourceLink, SourceNote
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -181,7 +182,13 @@ class ChromaChunkStore:
         for chunk_id, meta in zip(data["ids"], data["metadatas"], strict=True):
             note = _note_from_metadata(meta)
             notes.setdefault(note.id, note)
-            citation = note.citation(str(meta["section"]))
+            citation = note.citation(
+                str(meta["section"]),
+                tuple(
+                    (int(at), str(key)) for at, key in json.loads(str(meta.get("marks") or "[]"))
+                ),
+                str(meta.get("section_key") or ""),
+            )
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id,
@@ -250,6 +257,15 @@ def _metadata(chunk: Chunk, hash_: str, notes: dict[str, SourceNote]) -> dict[st
         "text": chunk.text,
         "content_hash": chunk.content_hash,
         "store_hash": hash_,
+        "links": json.dumps(
+            [
+                [link.key, link.title, link.url, link.date.isoformat() if link.date else ""]
+                for link in citation.links
+            ],
+            ensure_ascii=False,
+        ),
+        "marks": json.dumps([list(mark) for mark in citation.marks]),
+        "section_key": citation.section_key,
     }
 
 
@@ -269,4 +285,8 @@ def _note_from_metadata(meta: Any) -> SourceNote:
         confidence=str(meta["confidence"]),
         path=Path(str(meta.get("path", ""))),
         evidence=date.fromisoformat(evidence) if evidence else None,
+        links=tuple(
+            SourceLink(str(key), str(title), str(url), date.fromisoformat(day) if day else None)
+            for key, title, url, day in json.loads(str(meta.get("links") or "[]"))
+        ),
     )

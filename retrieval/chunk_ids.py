@@ -48,6 +48,9 @@ def chunk_hash(chunk_id: str, text: str, heading: str, citation: Citation, origi
             "evidence": citation.evidence.isoformat() if citation.evidence else None,
             "status": citation.status,
             "confidence": citation.confidence,
+            "links": [[link.key, link.title, link.url] for link in citation.links],
+            "marks": [list(mark) for mark in citation.marks],
+            "section_key": citation.section_key,
         },
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")

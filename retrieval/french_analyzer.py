@@ -43,6 +43,7 @@ _ELISION_RE = re.compile(
     r"\b(?:qu|jusqu|lorsqu|puisqu|quoiqu|presqu|[ldjmnstc])'(?=\w)", re.IGNORECASE
 )
 _WORD_RE = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
+_INVERTED = frozenset({"il", "elle", "on", "ils", "elles"})
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _REACCENT = ((re.compile(r"ite(s?)$"), r"ité\1"), (re.compile(r"ee(s?)$"), r"ée\1"))
 # Derivations Snowball leaves apart although users mix them: "candidater" / "candidature",
@@ -195,8 +196,11 @@ class FrenchAnalyzer:
         cached = self._cache.get(word)
         if cached is None:
             parts = _HYPHEN_RE.split(word)
+            inverted = len(parts) == 3 and fold(parts[1]) == "t" and fold(parts[2]) in _INVERTED
+            if inverted:
+                parts = [parts[0], parts[2]]  # "a-t-il", "parle-t-on": the euphonic t
             tokens = [t for part in parts if (t := self._normalise(part))]
-            if len(parts) > 1 and any(len(part) == 1 for part in parts):
+            if not inverted and len(parts) > 1 and any(len(part) == 1 for part in parts):
                 tokens.append(fold("".join(parts)))
             cached = tuple(tokens)
             if len(self._cache) < _CACHE_SIZE:

@@ -24,7 +24,7 @@ etc vs
 _CONVERSATION = """
 pouvez pourriez pourrais pourrait pouvons expliquer expliquez explique dire dites savoir sais
 voudrions aimerais aimerions besoin salut hello coucou ok oui question questions exactement
-vraiment concretement svp stp koi kesako cad tjs ya
+vraiment concretement svp stp koi kesako cad tjs ya aujourd hui
 """
 
 STOP_WORDS = frozenset((_SNOWBALL + _QUESTIONS_AND_FILLERS + _CONVERSATION).split())

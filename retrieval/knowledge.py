@@ -14,7 +14,7 @@ from retrieval.chunk_ids import chunk_hash, unique_id
 from retrieval.errors import KnowledgeFileError
 from retrieval.knowledge_files import check_calendar, load_faq, load_glossary
 from retrieval.models import Chunk, FaqEntry, GlossaryEntry, SourceNote
-from retrieval.source_notes import parse_source_note
+from retrieval.source_notes import parse_source_note, strip_marks
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def load_knowledge_base(knowledge_dir: Path) -> KnowledgeBase:
     glossary = load_glossary(knowledge_dir / GLOSSARY_FILE, by_id)
     faq = load_faq(knowledge_dir / FAQ_FILE, by_id)
     milestones = check_calendar(knowledge_dir / CALENDAR_FILE, by_id)
-    chunks.extend(_faq_chunks(faq, by_id))
+    chunks.extend(_faq_chunks(faq, by_id, knowledge_dir / FAQ_FILE))
     chunks.extend(_glossary_chunks(glossary, by_id))
     logger.debug(
         "knowledge: %d notes, %d FAQ, %d glossary terms, %d milestones, %d chunks",
@@ -108,14 +108,18 @@ def load_source_notes(knowledge_dir: Path) -> list[SourceNote]:
     return [parse_source_note(path)[0] for path in paths]
 
 
-def _faq_chunks(faq: list[FaqEntry], notes: dict[str, SourceNote]) -> list[Chunk]:
+def _faq_chunks(faq: list[FaqEntry], notes: dict[str, SourceNote], faq_path: Path) -> list[Chunk]:
     chunks, used = [], set[str]()
     for entry in faq:
         chunk_id = unique_id("faq", entry.id, used)
-        citation = notes[entry.sources[0]].citation(f"FAQ : {entry.question}")
+        note = notes[entry.sources[0]]
+        keys = {link.key for link in note.links if link.key}
+        # "[^key]" after a sentence of the answer: the page of the first source that holds it
+        answer, marks = strip_marks(faq_path, None, entry.answer, keys)
+        citation = note.citation(f"FAQ : {entry.question}", tuple(marks))
         heading = "\n".join((entry.question, *entry.paraphrases))
-        content_hash = chunk_hash(chunk_id, entry.answer, heading, citation, "faq")
-        chunks.append(Chunk(chunk_id, entry.answer, heading, citation, "faq", content_hash))
+        content_hash = chunk_hash(chunk_id, answer, heading, citation, "faq")
+        chunks.append(Chunk(chunk_id, answer, heading, citation, "faq", content_hash))
     return chunks
 
 

@@ -4,10 +4,12 @@ Besides the ranking it measures how much of the query the best chunks cover (the
 query's IDF mass whose words, or their glossary/typo alternatives, occur in one chunk): the main
 signal of the relevance gate.
 
-A chunk that leaves out a *distinctive* word of the query (one the knowledge base holds in a
-single passage, elsewhere) is about something else: "amende RGPD" matched by a glossary
-definition carrying "montant" and "maximal" but not "amende". Such a chunk counts for the
-coverage only when it still covers most of the query (``LexicalParams.full_coverage``).
+Optionally (``LexicalParams.distinctive_chunks`` > 0), a chunk that leaves out a *distinctive*
+word of the query (one the knowledge base holds in very few passages, elsewhere) counts for the
+coverage only when it still covers most of the query (``LexicalParams.full_coverage``). The rule
+is off by default since 2026-12: rare words are as often context ("retenus", "reçus") as the
+subject, and near-domain subjects ("amende RGPD") are now declined by topic in the composer
+(``knowledge/facts.yaml``, ``topics``).
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ class LexicalParams:
     title_weight: int = 1
     k1: float = 1.2
     b: float = 0.75
-    # a query word is distinctive when the knowledge holds it in this many chunks at most …
-    distinctive_chunks: int = 1
+    # a query word is distinctive when the knowledge holds it in this many chunks at most (0: the
+    # rule is off) …
+    distinctive_chunks: int = 0
     # … and a chunk missing one counts only if it covers at least this share of the query
     full_coverage: float = 0.6
 

@@ -10,8 +10,28 @@ UNCERTAIN_MARKER = "(à confirmer)"
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """One page a note was written from (its front matter ``sources``), with its short key.
+
+    The note's body attributes a sentence to it with a ``[^key]`` marker after the sentence, or
+    a whole section with the marker at the end of the heading.
+    """
+
+    key: str
+    title: str
+    url: str
+    date: date | None = None
+
+
+@dataclass(frozen=True)
 class Citation:
-    """Where a passage comes from: the source note and the section inside it."""
+    """Where a passage comes from: the source note and the section inside it.
+
+    ``links`` are the other pages the note was written from; ``marks`` (offset in the passage
+    text, key) say which sentence comes from which of them: the key of a mark applies to the
+    sentence that ends at its offset. ``section_key`` applies to every other sentence of the
+    section. A sentence without either comes from the note's main ``url``.
+    """
 
     source_id: str
     title: str
@@ -23,6 +43,24 @@ class Citation:
     status: str
     confidence: str
     evidence: date | None = None  # date of the note's newest evidence (None: not stated)
+    links: tuple[SourceLink, ...] = ()
+    marks: tuple[tuple[int, str], ...] = ()
+    section_key: str = ""
+
+    def link_for(self, start: int, end: int) -> SourceLink | None:
+        """The page a sentence spanning ``text[start:end]`` comes from (None: the main url)."""
+        found = self.links_for(start, end)
+        return found[0] if found else None
+
+    def links_for(self, start: int, end: int) -> tuple[SourceLink, ...]:
+        """Every page a sentence is attributed to (``[^a][^b]``), else the section's page;
+        empty when the sentence comes from the note's main ``url``."""
+        keys = {link.key: link for link in self.links if link.key}
+        marked = [keys[k] for at, k in self.marks if start < at <= end + 1 and k in keys]
+        if marked:
+            return tuple(dict.fromkeys(marked))
+        section = keys.get(self.section_key)
+        return (section,) if section is not None else ()
 
     @property
     def uncertain(self) -> bool:
@@ -83,9 +121,12 @@ class SourceNote:
     status: str
     confidence: str
     path: Path
+    links: tuple[SourceLink, ...] = ()
     evidence: date | None = None
 
-    def citation(self, section: str) -> Citation:
+    def citation(
+        self, section: str, marks: tuple[tuple[int, str], ...] = (), section_key: str = ""
+    ) -> Citation:
         return Citation(
             source_id=self.id,
             title=self.title,
@@ -96,6 +137,9 @@ class SourceNote:
             checked=self.checked,
             status=self.status,
             confidence=self.confidence,
+            links=self.links,
+            marks=marks,
+            section_key=section_key,
             evidence=self.evidence,
         )
 

@@ -15,7 +15,8 @@ The constants were chosen on the dev set (tests/data/eval_questions.yaml) with
   lexical gate behaves the same with every embedder. 0.33 lies between the clearly
   out-of-scope questions (≤ 0.31 but one) and the in-scope ones (≥ 0.35 but a few chatty
   questions). Near-domain questions share words with the knowledge (RGPD, HDS, DPO…) and need
-  more than a threshold: see the distinctive-word rule in ``retrieval.lexical``.
+  more than a threshold: the composer declines them by topic (``knowledge/facts.yaml``); the
+  distinctive-word rule of ``retrieval.lexical`` is kept but off by default.
 """
 
 from __future__ import annotations

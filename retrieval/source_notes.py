@@ -14,7 +14,7 @@ from typing import Any
 
 from retrieval.chunk_ids import chunk_hash, unique_id
 from retrieval.errors import KnowledgeFileError
-from retrieval.models import Chunk, SourceNote
+from retrieval.models import Chunk, SourceLink, SourceNote
 from retrieval.yaml_lines import LinedDict, load_yaml
 
 KINDS = frozenset(
@@ -38,6 +38,8 @@ REQUIRED_ALL = (*REQUIRED, "confidence")
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_MARK_RE = re.compile(r"[ \t]*\[\^([a-z0-9][a-z0-9-]*)\]")  # "[^dsih-6070]" after a sentence
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SECTION_SEPARATOR = " > "
 
 
@@ -89,6 +91,7 @@ def _note_from_meta(path: Path, meta: LinedDict) -> SourceNote:
         raise KnowledgeFileError(path, meta.line_of("url"), f"url invalide {url!r}")
     published = None if meta["published"] is None else parse_date(path, meta, "published")
     checked = parse_date(path, meta, "checked")
+    links = _links(path, meta)
     return SourceNote(
         id=note_id,
         title=_text(path, meta, "title"),
@@ -101,8 +104,35 @@ def _note_from_meta(path: Path, meta: LinedDict) -> SourceNote:
         status=_choice(path, meta, "status", STATUSES),
         confidence=_choice(path, meta, "confidence", CONFIDENCES),
         path=path,
+        links=links,
         evidence=_evidence(path, meta, published, checked),
     )
+
+
+def _links(path: Path, meta: LinedDict) -> tuple[SourceLink, ...]:
+    """The front matter ``sources``: title, url, date and the optional ``key`` used by markers."""
+    raw = meta.get("sources") or []
+    if not isinstance(raw, list):
+        raise KnowledgeFileError(path, meta.line_of("sources"), "sources doit être une liste")
+    links: list[SourceLink] = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise KnowledgeFileError(path, meta.line_of("sources"), "source sans title/url")
+        key = str(entry.get("key") or "")
+        if key and not _KEY_RE.match(key):
+            raise KnowledgeFileError(path, meta.line_of("sources"), f"key invalide {key!r}")
+        if key and any(link.key == key for link in links):
+            raise KnowledgeFileError(path, meta.line_of("sources"), f"key en double {key!r}")
+        when = entry.get("date")
+        links.append(
+            SourceLink(
+                key=key,
+                title=str(entry.get("title") or "").strip(),
+                url=str(entry.get("url") or "").strip(),
+                date=when if isinstance(when, date) else None,
+            )
+        )
+    return tuple(links)
 
 
 def _evidence(path: Path, meta: LinedDict, published: date | None, checked: date) -> date | None:
@@ -159,35 +189,85 @@ def _chunks(path: Path, note: SourceNote, lines: list[str], body_start: int) -> 
     used: set[str] = set()
     trail: list[tuple[int, str]] = []  # (level, heading) of the enclosing headings
     section = note.title
-    buffer: list[str] = []
+    section_key = ""
+    buffer: list[tuple[int, str]] = []  # (line number, line)
     in_fence = False
+    keys = {link.key for link in note.links if link.key}
 
     def flush() -> None:
-        body = "\n".join(buffer).strip()
+        body, marks = _without_marks(path, buffer, keys)
         buffer.clear()
         if body:
             chunk_id = unique_id(note.id, section if trail else "intro", used)
-            chunks.append(_section_chunk(note, chunk_id, section, body))
+            chunks.append(_section_chunk(note, chunk_id, section, body, marks, section_key))
 
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
         if _FENCE_RE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _HEADING_RE.match(line)
         if match is None or len(match.group(1)) > 3:
-            buffer.append(line)
+            buffer.append((number, line))
             continue
         level, heading = len(match.group(1)), match.group(2).strip()
+        flush()
+        heading, heading_marks = strip_marks(path, number, heading, keys)
         if not heading:
             raise KnowledgeFileError(path, number, "titre de section vide")
-        flush()
+        section_key = heading_marks[0][1] if heading_marks else ""
         trail = [(lvl, head) for lvl, head in trail if lvl < level] + [(level, heading)]
         section = SECTION_SEPARATOR.join(head for lvl, head in trail if lvl > 1) or heading
     flush()
     return chunks
 
 
-def _section_chunk(note: SourceNote, chunk_id: str, section: str, body: str) -> Chunk:
-    citation = note.citation(section)
+def strip_marks(
+    path: Path, number: int | None, line: str, keys: set[str]
+) -> tuple[str, list[tuple[int, str]]]:
+    """The line without its ``[^key]`` markers, and (offset in the clean line, key) of each."""
+    clean: list[str] = []
+    marks: list[tuple[int, str]] = []
+    position = 0
+    length = 0
+    for match in _MARK_RE.finditer(line):
+        if match.group(1) not in keys:
+            reason = f"source [^{match.group(1)}] absente des sources de l'en-tête (key)"
+            raise KnowledgeFileError(path, number, reason)
+        clean.append(line[position : match.start()])
+        length += match.start() - position
+        marks.append((length, match.group(1)))
+        position = match.end()
+    clean.append(line[position:])
+    return "".join(clean).rstrip(), marks
+
+
+def _without_marks(
+    path: Path, buffer: list[tuple[int, str]], keys: set[str]
+) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """The section body without markers, and the marks' offsets in that body."""
+    lines: list[str] = []
+    marks: list[tuple[int, str]] = []
+    offset = 0
+    for number, raw in buffer:
+        line, line_marks = strip_marks(path, number, raw, keys)
+        marks.extend((offset + at, key) for at, key in line_marks)
+        lines.append(line)
+        offset += len(line) + 1
+    text = "\n".join(lines)
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    shifted = tuple((at - lead, key) for at, key in marks if 0 < at - lead <= len(body))
+    return body, shifted
+
+
+def _section_chunk(
+    note: SourceNote,
+    chunk_id: str,
+    section: str,
+    body: str,
+    marks: tuple[tuple[int, str], ...] = (),
+    section_key: str = "",
+) -> Chunk:
+    citation = note.citation(section, marks, section_key)
     heading = section if section != note.title else ""
     return Chunk(
         chunk_id=chunk_id,

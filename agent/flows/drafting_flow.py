@@ -15,18 +15,18 @@ import copy
 from typing import Any, ClassVar
 
 from agent.flows import drafting_texts as texts
-from agent.flows.base import Flow, FlowContext, FlowStep
+from agent.flows.base import Flow, FlowContext, FlowStep, question_token
 from agent.flows.drafting_interview import GENERATE, Interview, Work
 from agent.flows.drafting_suggest import DraftingHelp
-from agent.flows.drafting_walk import META, looks_like_question, meta
+from agent.flows.drafting_walk import META, looks_like_question, meta, question_at
 from agent.store import Draft, new_id, now_iso
 from agent.turns import ChoiceReply, Option, Reply, TextReply, Turn
 from drafting import (
     Answers,
     DossierDrafter,
     InvalidValue,
-    display_value,
     fold,
+    get_path,
     is_missing,
     parse_field,
     parse_format,
@@ -94,6 +94,8 @@ class DraftingFlow(Flow):
             return self.interview.modify(work, text[len("modifier") :].strip())
         if word == "aide":
             return FlowStep([TextReply(texts.COMMANDS), *self.interview.ask(state, work.answers)])
+        if word in ("modele", "modele de fichier", "fichier modele"):
+            return self.interview.template(work)
         return self.interview.reply(work, action, text)
 
     def reprompt(self, ctx: FlowContext, state: dict[str, Any]) -> list[Reply]:
@@ -108,6 +110,36 @@ class DraftingFlow(Flow):
     def cancel(self, ctx: FlowContext, state: dict[str, Any]) -> list[Reply]:
         draft = self._load(ctx, state)
         return [TextReply(texts.kept(draft.title))] if draft else []
+
+    def question_token(self, ctx: FlowContext, state: dict[str, Any]) -> str:
+        """Names the draft and the pending field (or the pending choice): a button of the
+        previous field, or of another draft, is stale."""
+        if "choosing" in state:
+            return question_token(self.name, "choose", str(state["choosing"]))
+        draft = self._load(ctx, state)
+        if draft is None:
+            return question_token(self.name, "gone")
+        pending = self.interview.pending(copy.deepcopy(state), copy.deepcopy(draft.answers))
+        if pending is None:
+            return question_token(self.name, draft.draft_id, "all-done")
+        proposal = "proposal" if "suggestion" in state else ""
+        return question_token(
+            self.name, draft.draft_id, pending.kind, pending.path, str(pending.new_item), proposal
+        )
+
+    def recap(self, ctx: FlowContext, state: dict[str, Any]) -> str | None:
+        """The last answer recorded, as its receipt (« ✓ Titre du projet : … »)."""
+        history = state.get("back") or []
+        draft = self._load(ctx, state)
+        if not history or draft is None or not isinstance(history[-1], dict):
+            return None
+        question = question_at(self.spec, history[-1]["path"])
+        if question is None:
+            return None
+        value = get_path(draft.answers, question.path)
+        if is_missing(value):
+            return texts.skipped_receipt(question.label)
+        return texts.receipt(question.label, question.field, value)
 
     # -- starting ----------------------------------------------------------------------------
     def _load(self, ctx: FlowContext, state: dict[str, Any]) -> Draft | None:
@@ -150,7 +182,7 @@ class DraftingFlow(Flow):
             except InvalidValue:
                 continue
             set_path(answers, spec_field.key, value)
-            shown.append(f"{spec_field.label} : {display_value(spec_field, value)}")
+            shown.append(f"{spec_field.label} : {texts.shown_value(spec_field, value)}")
         return shown
 
     def _new(self, ctx: FlowContext, state: dict[str, Any]) -> FlowStep:

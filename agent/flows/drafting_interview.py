@@ -13,7 +13,7 @@ from typing import Any
 
 from agent.answering import render_sources
 from agent.flows import drafting_texts as texts
-from agent.flows.base import FlowContext, FlowStep
+from agent.flows.base import BUTTON_LIMIT, FlowContext, FlowStep, button_label
 from agent.flows.drafting_suggest import (
     ACCEPT,
     CHOICE_OPTIONS,
@@ -48,6 +48,8 @@ from drafting import (
     DraftingError,
     Format,
     InvalidValue,
+    Problem,
+    answers_template,
     delete_path,
     fold,
     get_path,
@@ -137,7 +139,8 @@ class Interview:
         dispositif = self.dispositif(answers)
         if question.kind == "offer":
             objectives = self.drafter.knowledge.objectives.for_dispositif(dispositif)
-            text = texts.offer_text(question.field, dispositif or "", objectives)
+            titles = self.drafter.source_titles
+            text = texts.offer_text(question.field, dispositif or "", objectives, titles)
             return [ChoiceReply(text, _OFFER_OPTIONS)]
         asked = [
             f for f in self.spec.fields_for(dispositif) if f.ask and condition_met(f, answers)
@@ -146,8 +149,16 @@ class Interview:
         position = f"[{asked.index(anchor) + 1}/{len(asked)}] " if anchor in asked else ""
         commitments = self.drafter.knowledge.commitments.for_dispositif(dispositif)
         current = get_path(answers, question.path)
-        text = texts.question_text(question, current, commitments, position)
-        options = [Option(o.label, f"dr:opt:{o.value}") for o in question.field.options]
+        text = texts.question_text(
+            question, current, commitments, position, self.drafter.source_titles
+        )
+        options = [
+            Option(button_label(o.label, o.short), f"dr:opt:{o.value}")
+            for o in question.field.options
+        ]
+        if any(len(o.label) > BUTTON_LIMIT for o in question.field.options):
+            # the buttons are abridged: the question shows the choices in full
+            text += "\nChoix :\n" + "\n".join(f"• {o.label}" for o in question.field.options)
         if self.suggestions is not None and suggestion_target(question) is not None:
             options.append(SUGGEST_OPTION)
         if question.field.type == "multi_choice":
@@ -197,7 +208,10 @@ class Interview:
         try:
             value = parse_field(question.field, raw, commitments=offered)
         except InvalidValue as exc:
-            return self.retry(work, texts.invalid_answer(question.label, exc.reason))
+            reason = exc.reason
+            if question.field.type == "choice":  # the reason lists the file's codes
+                reason = texts.not_a_choice(len(question.field.options))
+            return self.retry(work, texts.invalid_answer(question.label, reason))
         if is_missing(value):
             return self.retry(work, texts.invalid_answer(question.label, "la réponse est vide."))
         candidate = copy.deepcopy(work.answers)
@@ -207,29 +221,34 @@ class Interview:
         own = [p for p in report.invalid if p.field in scope]
         if own:
             return self.retry(work, "\n".join(p.message for p in own))
+        undo = _undo_entry(work.answers, question.path)
         info = meta(candidate)
         if question.path in info["skipped"]:
             info["skipped"].remove(question.path)
         work.answers = candidate
-        return self.advance(work, question)
+        receipt = texts.receipt(question.label, question.field, value)
+        return self.advance(work, receipt, undo)
 
     def advance(
-        self, work: Work, question: Question, note: str = "", *, remember: bool = True
+        self, work: Work, receipt: str, undo: dict[str, Any] | None = None, note: str = ""
     ) -> FlowStep:
+        """Save, then the next question, its message starting with the ``receipt`` of what was
+        just recorded; ``undo`` (the previous value) lets « retour » take the answer back."""
         self.save(work)
-        if remember:  # « retour » comes back to it
-            work.state["back"] = [*work.state.get("back", []), question.path][-50:]
+        if undo is not None:
+            work.state["back"] = [*work.state.get("back", []), undo][-50:]
         work.state.pop("current", None)
-        replies: list[Reply] = [TextReply(note)] if note else []
-        return FlowStep([*replies, *self.ask(work.state, work.answers)])
+        head = f"{receipt}\n{note}" if note else receipt
+        return FlowStep(_headed(head, self.ask(work.state, work.answers)))
 
     def skip(self, work: Work, question: Question) -> FlowStep:
         if question.field.required or question.new_item:
             return self.retry(work, texts.REQUIRED_NO_SKIP)
+        undo = _undo_entry(work.answers, question.path)
         info = meta(work.answers)
         if question.path not in info["skipped"]:
             info["skipped"].append(question.path)
-        return self.advance(work, question)
+        return self.advance(work, texts.skipped_receipt(question.label), undo)
 
     def close_list(self, work: Work, question: Question) -> FlowStep:
         parent = question.parent
@@ -240,9 +259,11 @@ class Interview:
             notes.append(f"L'élément n° {question.index + 1}, incomplet, a été retiré.")
         info = meta(work.answers)
         info["closed"] = [*info["closed"], parent.key]
-        if parent.required and not get_path(work.answers, parent.key):
-            notes.append(texts.empty_list(parent.label, parent.key))
-        return self.advance(work, question, " ".join(notes), remember=False)
+        items = get_path(work.answers, parent.key)
+        if parent.required and not items:
+            notes.append(texts.empty_list(parent.label))
+        count = len(items) if isinstance(items, list) else 0
+        return self.advance(work, texts.list_closed(parent.label, count), note=" ".join(notes))
 
     def offer(self, work: Work, action: str, text: str) -> FlowStep:
         word = fold(text)
@@ -253,22 +274,21 @@ class Interview:
                 return FlowStep(not_an_answer=True)
             return self.retry(work, texts.CHOOSE_OPTION)
         meta(work.answers)["offered"] = True
-        replies: list[Reply] = []
-        if yes:
-            dispositif = self.dispositif(work.answers)
-            objectives = self.drafter.knowledge.objectives.for_dispositif(dispositif)
-            work.answers["objectifs"] = [
-                {
-                    "intitule": f"{o.code} — {o.intitule}",
-                    "indicateur": o.indicateur,
-                    "cible": o.cible,
-                    "source": o.source,
-                }
-                for o in objectives
-            ]
-            replies.append(TextReply(texts.objectives_taken(len(objectives))))
-        self.save(work)
-        return FlowStep([*replies, *self.ask(work.state, work.answers)])
+        label = next((f.label for f in self.spec.fields if f.key == "objectifs"), "Objectifs")
+        if not yes:
+            return self.advance(work, f"✓ {label} : vous saisissez les vôtres")
+        dispositif = self.dispositif(work.answers)
+        objectives = self.drafter.knowledge.objectives.for_dispositif(dispositif)
+        work.answers["objectifs"] = [
+            {
+                "intitule": f"{o.code} — {o.intitule}",
+                "indicateur": o.indicateur,
+                "cible": o.cible,
+                "source": o.source,
+            }
+            for o in objectives
+        ]
+        return self.advance(work, f"✓ {label} : {texts.objectives_taken(len(objectives))}")
 
     # -- « proposer une rédaction » ------------------------------------------------------------
     def suggest(self, work: Work, question: Question) -> FlowStep:
@@ -312,12 +332,23 @@ class Interview:
 
     # -- navigation --------------------------------------------------------------------------
     def back(self, work: Work) -> FlowStep:
+        """« retour »: take the last answer back (its field gets its previous value again, or
+        none) and ask that question again."""
         history = list(work.state.get("back", []))
         while history:
-            path = history.pop()
-            if question_at(self.spec, path) is not None:
-                work.state["back"], work.state["current"] = history, path
+            entry = history.pop()
+            path = entry["path"] if isinstance(entry, dict) else str(entry)
+            question = question_at(self.spec, path)
+            if question is None:
+                continue
+            work.state["back"], work.state["current"] = history, path
+            if not isinstance(entry, dict):  # a position saved by an older version
                 return FlowStep(self.ask(work.state, work.answers))
+            taken = get_path(work.answers, path)
+            _restore(work.answers, entry)
+            self.save(work)
+            note = texts.undone(question.label, taken, question.field)
+            return FlowStep(_headed(note, self.ask(work.state, work.answers)))
         work.state["back"] = []
         return self.retry(work, texts.FIRST_QUESTION)
 
@@ -386,8 +417,103 @@ class Interview:
             if spec_field.type == "list" and get_path(loaded, spec_field.key):
                 info["closed"] = [*info["closed"], spec_field.key]
                 info["offered"] = info["offered"] or spec_field.key == "objectifs"
+        used, ignored = self._import_report(loaded, merged, dropped)
+        known = {f.key for spec in self.drafter.knowledge.specs.values() for f in spec.fields}
+        for path in ignored:  # not a field of any document: not kept in the draft
+            if path not in known:
+                delete_path(merged, path)
+                section = path.split(".")[0]
+                if section != path and get_path(merged, section) == {}:
+                    delete_path(merged, section)
         work.answers = merged
         self.save(work)
         work.state.pop("current", None)
-        note = texts.imported(attachment.filename, len(loaded), dropped)
+        note = texts.imported(attachment.filename, used, ignored, dropped)
         return FlowStep([TextReply(note), *self.ask(work.state, work.answers)])
+
+    def _import_report(
+        self, loaded: Answers, merged: Answers, dropped: list[Problem]
+    ) -> tuple[list[str], list[str]]:
+        """The labels of the fields an answers file filled, and the file's keys left unused
+        (unknown, or without object for the dossier's dispositif)."""
+        rejected = {p.field for p in dropped}
+        applicable = self.spec.fields_for(self.dispositif(merged))
+        used: list[str] = []
+        taken: set[str] = set()
+        for spec_field in applicable:
+            value = get_path(loaded, spec_field.key)
+            if is_missing(value) or spec_field.key in rejected:
+                continue
+            taken.add(spec_field.key)
+            if spec_field.type == "list" and isinstance(value, list):
+                used.append(f"{spec_field.label} ({len(value)})")
+            else:
+                used.append(spec_field.label)
+        ignored = [
+            path
+            for path in _leaf_paths(loaded)
+            if not _covered(path, taken) and path not in rejected
+        ]
+        return used, ignored
+
+    def template(self, work: Work) -> FlowStep:
+        """« modèle »: an answers file to fill in, sent as a document; then the question."""
+        content = answers_template(self.spec).encode("utf-8")
+        name = f"reponses-{self.doc_type.replace('_', '-')}.yaml"
+        document = DocumentReply(name, content, "application/x-yaml", texts.TEMPLATE_CAPTION)
+        return FlowStep([document, *self.ask(work.state, work.answers)])
+
+
+def _headed(head: str, replies: list[Reply]) -> list[Reply]:
+    """``replies`` with ``head`` as the first line of the first message (one message, not two)."""
+    if not replies:
+        return [TextReply(head)]
+    first, rest = replies[0], replies[1:]
+    if isinstance(first, ChoiceReply):
+        return [ChoiceReply(f"{head}\n\n{first.question}", first.options, first.token), *rest]
+    if isinstance(first, TextReply):
+        return [TextReply(f"{head}\n\n{first.text}", first.sources, first.kind), *rest]
+    return [TextReply(head), *replies]
+
+
+def _undo_entry(answers: Answers, path: str) -> dict[str, Any]:
+    """What « retour » needs to take back an answer to ``path``: the value it replaces."""
+    return {
+        "path": path,
+        "before": copy.deepcopy(get_path(answers, path)),
+        "skipped": path in meta(answers)["skipped"],
+    }
+
+
+def _restore(answers: Answers, entry: dict[str, Any]) -> None:
+    path, before = entry["path"], entry.get("before")
+    if is_missing(before):
+        delete_path(answers, path)
+        item = path.rsplit(".", 1)[0] if "[" in path else ""
+        if item and get_path(answers, item) == {}:
+            delete_path(answers, item)  # an item whose only value was taken back
+    else:
+        set_path(answers, path, before)
+    skipped = meta(answers)["skipped"]
+    if entry.get("skipped") and path not in skipped:
+        skipped.append(path)
+    elif not entry.get("skipped") and path in skipped:
+        skipped.remove(path)
+
+
+def _leaf_paths(answers: Answers, prefix: str = "") -> list[str]:
+    """The keys of an answers file, as paths (``etablissement.finess_ej``, ``budget``)."""
+    paths: list[str] = []
+    for key, value in answers.items():
+        if key.startswith("_"):
+            continue
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and value:
+            paths += _leaf_paths(value, path)
+        else:
+            paths.append(path)
+    return paths
+
+
+def _covered(path: str, taken: set[str]) -> bool:
+    return path in taken or any(path.startswith(f"{key}.") for key in taken)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from agent.flows.drafting_walk import Question, condition_met, filled_count
-from care_common.french_dates import iso_in_words
+from care_common.french_dates import date_in_words, iso_in_words
 from drafting import (
     Answers,
     Commitment,
@@ -20,9 +21,46 @@ from drafting import (
 )
 
 COMMANDS = (
-    "À tout moment : « passer » (champ facultatif), « retour », « aperçu », "
-    "« modifier <champ> », « générer » (ou « générer odt », « générer markdown »), « annuler »."
+    "À tout moment : « passer » (champ facultatif), « retour » (annule la dernière réponse), "
+    "« aperçu », « modifier <champ> », « générer » (ou « générer odt », « générer markdown »), "
+    "« annuler »."
 )
+RECEIPT_LIMIT = 200  # characters of a value echoed back after an answer
+
+
+def shown_value(spec_field: FieldSpec, value: Any) -> str:
+    """A value as the dialogue shows it: dates in words (« 3 décembre 2026 »)."""
+    if spec_field.type == "date" and isinstance(value, str | date):
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+        except ValueError:
+            return display_value(spec_field, value)
+        return date_in_words(day)
+    return display_value(spec_field, value)
+
+
+def _clip(text: str, limit: int = RECEIPT_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def receipt(label: str, spec_field: FieldSpec, value: Any) -> str:
+    """The first line after an answer: what was recorded where (a value typed for another
+    question shows here at once, and « retour » undoes it)."""
+    return f"✓ {label} : {_clip(shown_value(spec_field, value))}"
+
+
+def skipped_receipt(label: str) -> str:
+    return f"✓ {label} : passé"
+
+
+def undone(label: str, value: Any, spec_field: FieldSpec) -> str:
+    if is_missing(value):
+        return f"↩ Réponse annulée pour « {label} » ; la voici de nouveau :"
+    return (
+        f"↩ Réponse annulée : « {_clip(shown_value(spec_field, value), 80)} » retiré de "
+        f"« {label} ». Voici de nouveau la question :"
+    )
 
 
 def intro(spec: DocumentSpec, prefilled: Sequence[str]) -> str:
@@ -31,8 +69,8 @@ def intro(spec: DocumentSpec, prefilled: Sequence[str]) -> str:
         "CaRE n'existe. Je pose une question à la fois et chaque réponse est enregistrée "
         "aussitôt (reprise possible avec /mes_dossiers).",
         COMMANDS,
-        "Vous pouvez aussi m'envoyer un fichier de réponses YAML ou JSON (modèle : "
-        "examples/fiche_projet.yaml).",
+        "Vous pouvez aussi m'envoyer un fichier de réponses YAML ou JSON : tapez « modèle » pour "
+        "en recevoir un à compléter.",
     ]
     if prefilled:
         lines.append(
@@ -44,8 +82,17 @@ def intro(spec: DocumentSpec, prefilled: Sequence[str]) -> str:
     return "\n\n".join(lines)
 
 
+def source_name(source_id: str, titles: Mapping[str, str]) -> str:
+    """A source as users read it: its title (never the knowledge base's identifier)."""
+    return titles.get(source_id) or "source officielle"
+
+
 def question_text(
-    question: Question, current: Any, commitments: Sequence[Commitment], position: str
+    question: Question,
+    current: Any,
+    commitments: Sequence[Commitment],
+    position: str,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     spec_field = question.field
     status = "obligatoire" if spec_field.required else "facultatif"
@@ -56,7 +103,7 @@ def question_text(
             basis = (
                 "pratique usuelle"
                 if commitment.usual_practice
-                else f"source : {commitment.source}"
+                else f"source : {source_name(commitment.source, titles or {})}"
             )
             lines.append(f"{number}. {commitment.text} [{basis}]")
         lines.append("Répondez « tous » ou les numéros à retenir (ex. 1, 2, 4).")
@@ -65,12 +112,21 @@ def question_text(
     if question.new_item:
         lines.append("Tapez « terminé » quand la liste est complète.")
     if not is_missing(current):
-        lines.append(f"Valeur actuelle : {display_value(spec_field, current)[:300]}")
+        lines.append(f"Valeur actuelle : {_clip(shown_value(spec_field, current), 300)}")
     return "\n".join(lines)
 
 
+TEMPLATE_CAPTION = (
+    "Fichier de réponses à compléter : remplissez les valeurs (les lignes en # expliquent "
+    "chaque champ), puis renvoyez-le-moi ici."
+)
+
+
 def offer_text(
-    spec_field: FieldSpec, dispositif: str, objectives: Sequence[OfficialObjective]
+    spec_field: FieldSpec,
+    dispositif: str,
+    objectives: Sequence[OfficialObjective],
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     lines = [
         f"{spec_field.label} : voici les objectifs officiels du dispositif {dispositif}, que "
@@ -81,7 +137,8 @@ def offer_text(
         flag = " (à confirmer)" if objective.a_confirmer else ""
         lines.append(
             f"[{number}] {objective.code} — {objective.intitule}{flag} · indicateur : "
-            f"{objective.indicateur} · cible : {objective.cible} (source : {objective.source})"
+            f"{objective.indicateur} · cible : {objective.cible} "
+            f"(source : {source_name(objective.source, titles or {})})"
         )
     lines.append("Les reprendre ?")
     return "\n".join(lines)
@@ -101,9 +158,7 @@ def summary(spec: DocumentSpec, answers: Answers, skipped: Sequence[str]) -> str
             lines.append(f"{mark} {spec_field.label} : {count} élément(s)")
             continue
         if not is_missing(value):
-            shown = display_value(spec_field, value).replace("\n", " ")
-            shown = shown if len(shown) <= 80 else shown[:79] + "…"
-            lines.append(f"✓ {spec_field.label} : {shown}")
+            lines.append(f"✓ {spec_field.label} : {_clip(shown_value(spec_field, value), 80)}")
         elif spec_field.required:
             lines.append(f"☐ {spec_field.label} (obligatoire, à compléter)")
         elif spec_field.key in skipped:
@@ -119,6 +174,13 @@ def problems_text(title: str, problems: Sequence[Problem], limit: int = 15) -> s
     if len(problems) > limit:
         lines.append(f"… et {len(problems) - limit} autre(s).")
     return "\n".join(lines)
+
+
+def not_a_choice(count: int) -> str:
+    return (
+        "ce n'est pas l'un des choix proposés : utilisez un bouton ou tapez son numéro "
+        f"(1 à {count})."
+    )
 
 
 def invalid_answer(label: str, reason: str) -> str:
@@ -141,8 +203,9 @@ DRAFT_GONE = (
 )
 CHOOSE_OPTION = "Choisissez une des options proposées."
 UNKNOWN_FIELD = (
-    "Je ne trouve pas ce champ. Exemples : « modifier finess_ej », « modifier titre », "
-    "« modifier budget 2 montant_ht », « modifier objectifs »."
+    "Je ne trouve pas ce champ. Nommez-le comme dans l'aperçu, par exemple : « modifier titre "
+    "du projet », « modifier FINESS juridique », « modifier budget 2 montant », « modifier "
+    "objectifs »."
 )
 CANNOT_RENDER = (
     "Le document ne peut pas être produit : corrigez d'abord ces valeurs avec "
@@ -168,27 +231,46 @@ def generated(missing: Sequence[Problem]) -> str:
     )
 
 
-def empty_list(label: str, key: str) -> str:
+def empty_list(label: str) -> str:
     return (
         f"« {label} » reste vide : la rubrique figurera dans la liste des champs à compléter "
-        f"(« modifier {key} » pour la reprendre)."
+        f"(« modifier {label.lower()} » pour la reprendre)."
     )
+
+
+def list_closed(label: str, count: int) -> str:
+    return f"✓ {label} : liste terminée ({count} élément{'s' if count > 1 else ''})"
 
 
 def objectives_taken(count: int) -> str:
     return (
-        f"J'ai repris {count} objectif(s) officiel(s) ; indiquez leurs échéances, puis ajoutez "
+        f"{count} objectif(s) officiel(s) repris ; indiquez leurs échéances, puis ajoutez "
         "les vôtres ou tapez « terminé »."
     )
 
 
-def imported(filename: str, sections: int, dropped: Sequence[Problem]) -> str:
-    note = f"Fichier « {filename} » importé ({sections} rubrique(s))."
-    if dropped:
-        note += "\n" + problems_text(
-            "Valeurs écartées car invalides (je vous les redemanderai) :", dropped
+def imported(
+    filename: str, used: Sequence[str], ignored: Sequence[str], dropped: Sequence[Problem]
+) -> str:
+    """What an answers file brought: the fields taken (by label), the keys ignored (the
+    file's own words), the values set aside as invalid."""
+    if used:
+        shown = ", ".join(used[:12]) + (f" et {len(used) - 12} autre(s)" if len(used) > 12 else "")
+        lines = [f"Fichier « {filename} » : {len(used)} champ(s) repris — {shown}."]
+    else:
+        lines = [f"Fichier « {filename} » : je n'y ai reconnu aucun champ, rien n'a été repris."]
+    if ignored:
+        names = ", ".join(f"« {name} »" for name in ignored[:12])
+        more = f" et {len(ignored) - 12} autre(s)" if len(ignored) > 12 else ""
+        lines.append(
+            f"Ignoré ({len(ignored)}) : {names}{more} — rubriques inconnues ou sans objet pour "
+            "ce dispositif (tapez « modèle » pour les noms attendus)."
         )
-    return note
+    if dropped:
+        lines.append(
+            problems_text("Écarté car invalide (je vous le redemanderai) :", dropped).strip()
+        )
+    return "\n".join(lines)
 
 
 def resumed(title: str) -> str:

@@ -117,7 +117,7 @@ def _matches(spec_field: FieldSpec, wanted: str) -> bool:
     names = {fold(spec_field.key), fold(spec_field.key.rsplit(".", 1)[-1]), fold(spec_field.label)}
     if spec_field.item_label:
         names.add(fold(spec_field.item_label))
-    return wanted in names
+    return wanted in names or (len(wanted) >= 4 and fold(spec_field.label).startswith(wanted))
 
 
 def resolve_field(spec: DocumentSpec, text: str) -> tuple[str, FieldSpec] | None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
 
-from agent.flows.base import Flow, FlowContext, FlowStep
+from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep
 from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
 from agent.flows.drafting_suggest import DraftingHelp
 from agent.flows.drafting_walk import filled_count, looks_like_question
@@ -22,7 +22,7 @@ from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, fol
 from drafting import public_answers as public
 
 MAX_LISTED = 10
-MAX_LABEL = 40  # characters of a draft's button (document type + title + date)
+MAX_LABEL = BUTTON_LIMIT  # characters of a draft's button (document type + title + date)
 _KINDS = {"fiche_projet": "Fiche", "lettre_engagement": "Lettre"}
 
 
@@ -105,6 +105,18 @@ class DraftsMenuFlow(Flow):
             inner = state["inner"]
             return self.flows[inner["doc"]].cancel(ctx, inner["state"])
         return []
+
+    def question_token(self, ctx: FlowContext, state: dict[str, Any]) -> str:
+        if "inner" in state:
+            inner = state["inner"]
+            return self.flows[inner["doc"]].question_token(ctx, inner["state"])
+        return super().question_token(ctx, state)
+
+    def recap(self, ctx: FlowContext, state: dict[str, Any]) -> str | None:
+        if "inner" in state:
+            inner = state["inner"]
+            return self.flows[inner["doc"]].recap(ctx, inner["state"])
+        return None
 
     # -- views ---------------------------------------------------------------------------------
     def _describe(self, draft: Draft) -> str:

@@ -11,12 +11,15 @@ answers it and re-asks the pending question.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any, ClassVar
 
 from agent.evidence_dates import sources_state_line
-from agent.flows.base import Flow, FlowContext, FlowStep
+from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep, button_label
+from agent.flows.base import question_token as make_token
 from agent.turns import ChoiceReply, Option, Reply, SourceRef, TextReply, Turn
 from eligibility import (
     AnswerError,
@@ -26,6 +29,7 @@ from eligibility import (
     Verdict,
     evaluate,
     looks_like_question,
+    parse_profile,
     special_input,
 )
 from eligibility.interview import (
@@ -38,8 +42,16 @@ from eligibility.interview import (
     record_unknown,
 )
 from eligibility.questions import Question
-from eligibility.summary import obligations_text, report_heading, verdict_text
+from eligibility.summary import (
+    candidature_phrase,
+    obligations_text,
+    open_windows,
+    report_heading,
+    short_title,
+    verdict_text,
+)
 from eligibility.values import fold
+from eligibility.vocabulary import VERDICT_LABELS
 from retrieval import SourceNote
 
 logger = logging.getLogger(__name__)
@@ -61,9 +73,11 @@ FIRST_QUESTION = "C'est la première question : il n'y a pas de réponse précé
 STALE = "Ce bouton correspond à une question déjà passée. Voici la question en cours :"
 CANCELLED = "Vérification d'éligibilité arrêtée."
 SAVED = (
-    "Votre profil est enregistré : il servira à préremplir vos dossiers (/fiche_projet, "
+    "Votre profil est enregistré : il préremplira vos dossiers (/fiche_projet, "
     "/lettre_engagement). Relancez /eligibilite pour le modifier."
 )
+DETAILS_BUTTON = "Détails"
+DETAILS_HINT = "Raisons, démarches, calendrier et sources : bouton « Détails »."
 
 
 def source_info_from_notes(notes: Iterable[SourceNote]) -> SourceInfo:
@@ -110,7 +124,8 @@ class EligibilityFlow(Flow):
         if unknown:
             intro += (
                 f"\n(Je ne connais pas « {', '.join(unknown)} » ; dispositifs possibles : "
-                f"{', '.join(self._rules.dispositif_ids)}. Je les vérifie tous.)"
+                f"{', '.join(_typed_name(name) for name in self._rules.dispositif_ids)}. "
+                "Je les vérifie tous.)"
             )
         return FlowStep([TextReply(intro, kind="info"), *self._ask(ctx, state)])
 
@@ -142,6 +157,33 @@ class EligibilityFlow(Flow):
 
     def cancel(self, ctx: FlowContext, state: dict[str, Any]) -> list[Reply]:
         return []
+
+    def question_token(self, ctx: FlowContext, state: dict[str, Any]) -> str:
+        """The question and how many were answered before it: « retour » to a question makes
+        its earlier buttons valid again, any other question does not."""
+        question = current_question(state, ctx.today)
+        asked = str(len(state.get("history", [])))
+        return make_token(self.name, question.id if question else "end", asked)
+
+    def details(self, ctx: FlowContext, argument: str) -> list[Reply] | None:
+        """« Détails » under a verdict: the full report for the same profile and date."""
+        as_of_text, _, key = argument.partition(":")
+        try:
+            as_of = date.fromisoformat(as_of_text)
+        except ValueError:
+            return None
+        data = ctx.session.profile
+        if not data or key != _profile_key(data):
+            return None
+        try:
+            profile = parse_profile(data, as_of, self._rules.dispositif_ids)
+        except ProfileError:
+            return None
+        report = evaluate(profile, self._rules.select(as_of), as_of)
+        replies: list[Reply] = [self._verdict_reply(verdict) for verdict in report.results]
+        if report.obligations:
+            replies.append(TextReply(obligations_text(report), kind="info"))
+        return replies
 
     # -- steps -------------------------------------------------------------------------------
     def _button(
@@ -180,14 +222,20 @@ class EligibilityFlow(Flow):
         if question is None:
             return []
         options = [
-            Option(choice.label, f"{ACTION_PREFIX}{question.id}={choice.value}")
+            Option(
+                button_label(choice.label, choice.short),
+                f"{ACTION_PREFIX}{question.id}={choice.value}",
+            )
             for choice in question.choices
         ]
         options.append(Option("Je ne sais pas", f"{ACTION_PREFIX}{question.id}={UNKNOWN_VALUE}"))
         if state.get("history"):
             options.append(Option("↩ Retour", f"{ACTION_PREFIX}{question.id}={BACK_VALUE}"))
-        text = f"Question {question_number(state)} — {question.text}\n{question.spec.hint}"
-        return [ChoiceReply(text, tuple(options))]
+        lines = [f"Question {question_number(state)} — {question.text}"]
+        if any(len(choice.label) > BUTTON_LIMIT for choice in question.choices):
+            lines += [f"• {choice.label}" for choice in question.choices]  # buttons abridged
+        lines.append(question.spec.hint)
+        return [ChoiceReply("\n".join(lines), tuple(options))]
 
     def _finish(self, ctx: FlowContext, state: dict[str, Any]) -> FlowStep:
         try:
@@ -198,16 +246,30 @@ class EligibilityFlow(Flow):
             return FlowStep([TextReply(exc.user_message, kind="error"), *self._ask(ctx, state)])
         report = evaluate(profile, self._rules.select(ctx.today), ctx.today)
         ctx.session.profile = profile.to_dict()
-        return FlowStep(self._report_replies(report), done=True)
+        return FlowStep([self._summary(report, ctx.session.profile)], done=True)
 
     # -- output ------------------------------------------------------------------------------
-    def _report_replies(self, report: EligibilityReport) -> list[Reply]:
-        replies: list[Reply] = [TextReply(report_heading(report), kind="info")]
-        replies += [self._verdict_reply(verdict) for verdict in report.results]
-        if report.obligations:
-            replies.append(TextReply(obligations_text(report), kind="info"))
-        replies.append(TextReply(SAVED, kind="info"))
-        return replies
+    def _summary(self, report: EligibilityReport, profile: dict[str, Any]) -> TextReply:
+        """The verdict in ONE message: a line per dispositif, verdict and window in bold;
+        reasons, steps, calendar and sources behind the « Détails » button."""
+        lines = [report_heading(report), ""]
+        for verdict in report.results:
+            also = "".join(f" ; {phrase}" for phrase in open_windows(verdict))
+            lines.append(
+                f"• {short_title(verdict)} : **{VERDICT_LABELS[verdict.verdict]}** · "
+                f"**{candidature_phrase(verdict)}**{also}"
+            )
+        applicable = [o for o in report.obligations if o.status != "non_applicable"]
+        if applicable:
+            lines += [
+                "",
+                f"Obligations hors financement : {len(applicable)} action(s) à mener, que vous "
+                "demandiez un financement ou non.",
+            ]
+        lines += ["", DETAILS_HINT, SAVED]
+        argument = f"{report.as_of.isoformat()}:{_profile_key(profile)}"
+        details = Option(DETAILS_BUTTON, f"sys:more:{self.name}:{argument}")
+        return TextReply("\n".join(lines), kind="info", styled=True, options=(details,))
 
     def _verdict_reply(self, verdict: Verdict) -> TextReply:
         refs: list[SourceRef] = []
@@ -220,14 +282,16 @@ class EligibilityFlow(Flow):
             ref = next((r for r in refs if r.source_id == source_id), None)
             return f"[{number}] {ref.title if ref else source_id}"
 
-        text = verdict_text(verdict, cite)
+        title, _, rest = verdict_text(verdict, cite).partition("\n")
+        text = f"**{_literal(title)}**\n{_literal(rest)}"
         if refs:
             text += f"\n{sources_state_line(refs)}"
-        return TextReply(text, sources=tuple(refs), kind="answer")
+        return TextReply(text, sources=tuple(refs), kind="info", styled=True)
 
     def _scope(self, argument: str) -> tuple[list[str] | None, list[str]]:
         words = fold(argument).replace("d1 bis", "d1bis").replace(",", " ").split()
         known = {fold(name): name for name in self._rules.dispositif_ids}
+        known |= {fold(_typed_name(name)): name for name in self._rules.dispositif_ids}
         scope = [known[word] for word in words if word in known]
         unknown = [word for word in words if word not in known]
         return (scope or None), unknown
@@ -242,3 +306,18 @@ def _forget(state: dict[str, Any], fields: set[str]) -> None:
             answers.pop(qid)
             if qid in history:
                 history.remove(qid)
+
+
+def _typed_name(dispositif: str) -> str:
+    """What a user types to name a dispositif (« exercice » for the rule id exercice_crise)."""
+    return dispositif.split("_", 1)[0]
+
+
+def _profile_key(profile: dict[str, Any]) -> str:
+    """8 characters naming a saved profile: « Détails » of an older verdict are refused."""
+    return make_token("profile", json.dumps(profile, sort_keys=True, default=str))
+
+
+def _literal(text: str) -> str:
+    """Text shown in a styled reply, with no ``**`` of its own."""
+    return text.replace("**", "*\u200b*")

@@ -38,6 +38,7 @@ class LLMCallError(LLMError):
 class Completion:
     text: str
     elapsed: float  # seconds
+    truncated: bool = False  # the token cap cut it (only with ``allow_truncated``)
 
 
 class _DeadlineExceeded(Exception):
@@ -45,28 +46,67 @@ class _DeadlineExceeded(Exception):
 
 
 class LLMClient:
-    """Sends messages to a ``BaseChatModel`` and returns its text, or raises ``LLMCallError``."""
+    """Sends messages to a ``BaseChatModel`` and returns its text, or raises ``LLMCallError``.
+
+    At most ``max_concurrent`` calls are in flight: a small CPU server answers one request at
+    a time, and a queue of requests behind a slow one would only time out one after the other
+    (and open the circuit for everyone). A call that finds every slot taken for ``queue_wait``
+    seconds gives up with the cause "busy", which the breaker does not count.
+    """
 
     def __init__(
-        self, model: BaseChatModel, *, timeout: float, breaker: CircuitBreaker | None = None
+        self,
+        model: BaseChatModel,
+        *,
+        timeout: float,
+        breaker: CircuitBreaker | None = None,
+        max_concurrent: int = 4,
+        queue_wait: float | None = None,
     ) -> None:
         self._model = model
         self._timeout = timeout
         self.breaker = breaker or CircuitBreaker()
+        self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
+        self._queue_wait = min(timeout, 30.0) if queue_wait is None else queue_wait
 
     @property
     def timeout(self) -> float:
         return self._timeout
 
     def complete(
-        self, messages: Sequence[BaseMessage], *, max_tokens: int, max_chars: int, purpose: str
+        self,
+        messages: Sequence[BaseMessage],
+        *,
+        max_tokens: int,
+        max_chars: int,
+        purpose: str,
+        allow_truncated: bool = False,
+    ) -> Completion:
+        """The model's text. A text cut by the token cap raises, unless ``allow_truncated``:
+        a small model that rambles past the cap often said its answer in the first sentences,
+        which the caller may keep (the endpoint worked: the breaker counts a success)."""
+        if not self._slots.acquire(timeout=self._queue_wait):
+            logger.info("LLM skipped (%s): busy with earlier questions", purpose)
+            raise LLMCallError("busy")
+        try:
+            return self._complete(messages, max_tokens, max_chars, purpose, allow_truncated)
+        finally:
+            self._slots.release()
+
+    def _complete(
+        self,
+        messages: Sequence[BaseMessage],
+        max_tokens: int,
+        max_chars: int,
+        purpose: str,
+        allow_truncated: bool,
     ) -> Completion:
         if not self.breaker.allow():
             logger.info("LLM skipped (%s): circuit open", purpose)
             raise LLMCallError("circuit open")
         started = time.perf_counter()
         try:
-            text = self._call(list(messages), max_tokens, max_chars)
+            text, truncated = self._call(list(messages), max_tokens, max_chars, allow_truncated)
         except LLMCallError as exc:
             self.breaker.record_failure()
             elapsed = time.perf_counter() - started
@@ -75,9 +115,11 @@ class LLMClient:
         elapsed = time.perf_counter() - started
         self.breaker.record_success()
         logger.info("LLM call succeeded (%s) in %.0f ms", purpose, 1000 * elapsed)
-        return Completion(text, elapsed)
+        return Completion(text, elapsed, truncated)
 
-    def _call(self, messages: list[BaseMessage], max_tokens: int, max_chars: int) -> str:
+    def _call(
+        self, messages: list[BaseMessage], max_tokens: int, max_chars: int, allow_truncated: bool
+    ) -> tuple[str, bool]:
         try:
             reply = _run_with_deadline(
                 lambda: self._model.invoke(messages, max_tokens=max_tokens),
@@ -94,9 +136,10 @@ class LLMClient:
             raise LLMCallError("empty output")
         if len(text) > max_chars:
             raise LLMCallError(f"output too long ({len(text)} > {max_chars} characters)")
-        if reply.response_metadata.get("finish_reason") == "length":
+        truncated = reply.response_metadata.get("finish_reason") == "length"
+        if truncated and not allow_truncated:
             raise LLMCallError("output truncated (token limit)")
-        return text
+        return text, truncated
 
 
 def describe_failure(exc: BaseException) -> str:

@@ -43,11 +43,13 @@ _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,])")
 class Grounded:
     text: str
     cited: tuple[int, ...]  # passage numbers (1-based, in the order given to the model)
+    dropped: tuple[tuple[str, str], ...] = ()  # (sentence, reason) left out by the checks
 
 
 @dataclass(frozen=True)
 class Rejected:
     reason: str
+    dropped: tuple[tuple[str, str], ...] = ()
 
 
 def check_grounded(
@@ -61,7 +63,7 @@ def check_grounded(
     texts = [p.text for p in passages]
     if system_prompt and leaks(raw, system_prompt, allowed=texts):
         return Rejected("output repeats the system prompt")
-    urls = [p.citation.url for p in passages] + [u for t in texts for u in _urls(t)]
+    urls = [p.citation.url for p in passages] + [u for t in texts for u in urls_in(t)]
     text = normalise_citations(sanitise_markup(raw, allowed_urls=urls))
     numbers = [int(n) for n in _MARKER.findall(text)]
     invented = sorted({n for n in numbers if not 1 <= n <= len(passages)})
@@ -105,7 +107,7 @@ def sentences(text: str) -> list[str]:
     return pieces[:-1]
 
 
-def _join(pieces: list[str]) -> str:
+def join_sentences(pieces: list[str]) -> str:
     out = ""
     for piece in pieces:
         if piece == "\n" or out.endswith("\n") or not out:
@@ -126,7 +128,7 @@ def verify_quotes(text: str, passages: Sequence[Passage]) -> str:
         checked = _verify_sentence(sentence, sources)
         if checked is not None:
             kept.append(checked)
-    return _join(kept)
+    return join_sentences(kept)
 
 
 def _verify_sentence(sentence: str, sources: list[str]) -> str | None:
@@ -170,7 +172,7 @@ def mark_uncertain(text: str, passages: Sequence[Passage]) -> str:
             head, tail = sentence[: first.start()].rstrip(), sentence[first.start() :]
             sentence = f"{head} {UNCERTAIN_MARK} {tail}"
         out.append(sentence)
-    return _join(out)
+    return join_sentences(out)
 
 
 def renumber(text: str) -> tuple[str, tuple[int, ...]]:
@@ -191,5 +193,5 @@ def strip_markers(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", re.sub(r"[ \t]*\[\d{1,3}\]", "", text)).strip()
 
 
-def _urls(text: str) -> list[str]:
+def urls_in(text: str) -> list[str]:
     return re.findall(r"https?://[^\s<>()\[\]«»\"]+", text)

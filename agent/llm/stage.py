@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from agent.llm.suggester import DraftSuggester
 
 FollowupRewriter = Callable[[str, list[dict[str, str]]], str]
+MAX_PAUSE = 10.0  # seconds: one slow answer never keeps the model from the next question longer
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,34 @@ def open_llm(
     breaker = CircuitBreaker(
         failure_threshold=config.failure_threshold,
         cooldown=config.cooldown_seconds,
-        pause_after_failure=config.timeout + DEADLINE_MARGIN + 1.0,
+        # the pause spares a waiting user a second timeout in the same turn (follow-up rewrite,
+        # then answer); a small model is never waited for, so one slow answer pauses nothing
+        pause_after_failure=(
+            0.0 if config.small_model else min(config.timeout + DEADLINE_MARGIN + 1.0, MAX_PAUSE)
+        ),
     )
-    client = LLMClient(model or build_chat_model(config), timeout=config.timeout, breaker=breaker)
+    client = LLMClient(
+        model or build_chat_model(config),
+        timeout=config.timeout,
+        breaker=breaker,
+        max_concurrent=1 if config.small_model else 4,
+    )
     return LLMStage(
         improver=LLMAnswerImprover(
-            client, prompts, history_turns=history_turns, max_chars=config.max_answer_chars
+            client,
+            prompts,
+            history_turns=history_turns,
+            max_chars=config.max_answer_chars,
+            max_tokens=config.max_tokens,
+            max_passages=config.max_passages,
+            evidence=config.evidence,
+            policy="drop" if config.policy == "drop" else "fallback",
         ),
-        rewrite_followup=LLMFollowupRewriter(client, prompts, extractive, history_turns),
+        rewrite_followup=(
+            extractive
+            if config.small_model
+            else LLMFollowupRewriter(client, prompts, extractive, history_turns)
+        ),
         suggester=LLMDraftSuggester(client, prompts),
         config=config,
     )

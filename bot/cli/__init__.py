@@ -70,6 +70,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "operations",
         "Exporte les questions, réponses et avis 👍/👎 pour enrichir le jeu d'évaluation.",
     ),
+    "erase-user": (
+        "operations",
+        "Efface les données d'un utilisateur (conversations, brouillons, avis, nom affiché), "
+        "comme\n/supprimer_mes_donnees ; la décision d'accès le concernant est conservée.",
+    ),
     "draft": (
         "draft",
         "Brouillons de dossier CaRE (fiche projet, lettre d'engagement) depuis un fichier de "

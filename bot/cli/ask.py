@@ -17,6 +17,8 @@ PATIENT_DATA_MASK = "[question masquée : données de patient]"
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
+    """The answer as JSON: ``sources`` are the cited pages in [n] order (``number`` = n);
+    ``passages`` the retrieved passages the answer could quote, best first."""
     return {
         "question": answer.question,
         "answer": answer.text
@@ -25,7 +27,26 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "found": answer.found,
         "mode": answer.mode,
         "as_of": answer.as_of.isoformat(),
+        "citations": [  # what the answer's [n] markers point to
+            {"number": ref.number, "id": ref.source_id, "section": ref.section, "url": ref.url}
+            for ref in (answer.sources if answer.found else ())
+        ],
         "sources": [
+            {
+                "number": ref.number,
+                "id": ref.source_id,
+                "title": ref.title,
+                "section": ref.section,
+                "url": ref.url,
+                "published": ref.published,
+                "checked": ref.checked,
+                "evidence": ref.evidence,
+                "uncertain": ref.uncertain,
+                "excerpt": ref.excerpt,
+            }
+            for ref in (answer.sources if answer.found else ())
+        ],
+        "passages": [
             {
                 "id": p.citation.source_id,
                 "title": p.citation.title,
@@ -52,6 +73,7 @@ def refusal_json(question: str, message: str, as_of: str) -> dict[str, Any]:
         "mode": "extractive",
         "as_of": as_of,
         "sources": [],
+        "passages": [],
         "error": message,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,8 @@ from bot.cli.common import console, err_console, index_progress, services, setup
 from bot.cli.output_files import OutputError, write_new_version
 
 PROMPT = "vous> "
+
+Choice = tuple[Option, str | None]  # an option and the token of the question it answers
 
 
 def save_document(reply: DocumentReply, out_dir: Path) -> None:
@@ -34,32 +37,60 @@ def save_document(reply: DocumentReply, out_dir: Path) -> None:
         console.print(reply.caption, markup=False)
 
 
-def render(replies: list[Reply], out_dir: Path) -> list[Option]:
-    """Print replies; return the options of the last choice so the user can answer by number."""
-    options: list[Option] = []
+def _print_options(options: tuple[Option, ...]) -> None:
+    for number, option in enumerate(options, start=1):
+        console.print(f"  {number}. {option.label}", markup=False)
+
+
+def render(replies: list[Reply], out_dir: Path) -> list[Choice]:
+    """Print replies; return the options of the last one so the user can answer by number."""
+    options: list[Choice] = []
     for reply in replies:
         if isinstance(reply, TextReply):
-            console.print(reply.text, markup=False)
-            options = []
+            text = reply.text.replace("**", "") if reply.styled else reply.text
+            console.print(text, markup=False)
+            _print_options(reply.options)
+            options = [(option, None) for option in reply.options]
         elif isinstance(reply, ChoiceReply):
             console.print(reply.question, markup=False)
-            for number, option in enumerate(reply.options, start=1):
-                console.print(f"  {number}. {option.label}", markup=False)
-            options = list(reply.options)
+            _print_options(reply.options)
+            options = [(option, reply.token) for option in reply.options]
         elif isinstance(reply, DocumentReply):
             save_document(reply, out_dir)
         console.print()
     return options
 
 
-def to_turn(user_id: str, line: str, options: list[Option]) -> Turn:
+def refine_in_background(replies: list[Reply], interactive: bool) -> list[threading.Thread]:
+    """The model's version of each answer, printed when it arrives (the first answer is shown
+    already): in a terminal, under what the user is typing; from a pipe, before the next line."""
+    threads = []
+    for reply in replies:
+        if isinstance(reply, TextReply) and reply.refine is not None:
+            thread = threading.Thread(
+                target=_print_refined, args=(reply, interactive), name="care-refine", daemon=True
+            )
+            thread.start()
+            threads.append(thread)
+    return threads
+
+
+def _print_refined(reply: TextReply, interactive: bool) -> None:
+    assert reply.refine is not None
+    better = reply.refine()
+    if better is None:
+        return
+    console.print(("\n" if interactive else "") + better.text, markup=False)
+    console.print()
+    if interactive:
+        console.print(PROMPT, end="", markup=False)
+
+
+def to_turn(user_id: str, line: str, options: list[Choice]) -> Turn:
     stripped = line.strip()
     if stripped.isdigit() and options and 1 <= int(stripped) <= len(options):
-        return Turn(
-            user_id,
-            text=options[int(stripped) - 1].label,
-            action=options[int(stripped) - 1].action,
-        )
+        option, token = options[int(stripped) - 1]
+        return Turn(user_id, text=option.label, action=option.action, token=token)
     if stripped.startswith("@") and Path(stripped[1:]).is_file():
         path = Path(stripped[1:])
         return Turn(user_id, attachment=Attachment(path.name, path.read_bytes()))
@@ -90,7 +121,12 @@ def chat(
             continue
         if line.strip() in {"/quitter", "/exit", "/quit"}:
             break
-        options = render(svc.assistant.handle(to_turn(user_id, line, options)), out_dir)
+        replies = svc.assistant.handle(to_turn(user_id, line, options))
+        options = render(replies, out_dir)
+        pending = refine_in_background(replies, interactive)
+        if not interactive:  # a script reads both versions in order
+            for thread in pending:
+                thread.join()
     svc.close()
 
 

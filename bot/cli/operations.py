@@ -1,4 +1,4 @@
-"""``care-bot backup``, ``care-bot restore`` and ``care-bot export-feedback``.
+"""``care-bot backup``, ``restore``, ``export-feedback`` and ``erase-user``.
 
 The store (sessions, drafts, users, feedback) is the only state of the assistant: the index is
 rebuilt from ``knowledge/``. A SQLite store is backed up as a database file (SQLite's online
@@ -223,7 +223,56 @@ def export_feedback(
     err_console.print(f"{len(entries)} avis exportés dans {output}", markup=False)
 
 
+def _user_id(raw: str) -> str:
+    """``123`` → ``tg:123`` (a Telegram id); ``tg:123`` or ``cli:nom`` as they are."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return f"tg:{raw}"
+    channel, colon, name = raw.partition(":")
+    if not colon or not channel.isalpha() or not name:
+        raise OperationUsageError(
+            f"not a user id: {raw}",
+            user_message="Identifiant attendu : le numéro Telegram (123456789) ou la forme "
+            "canal:nom (tg:123456789, cli:dupont).",
+        )
+    return raw
+
+
+def erase_user_command(
+    user: Annotated[str, typer.Argument(help="Identifiant Telegram (123456789) ou canal:nom.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ne pas demander confirmation.")
+    ] = False,
+) -> None:
+    """Efface les données d'un utilisateur (conversations, brouillons, avis, nom affiché), comme
+    /supprimer_mes_donnees ; la décision d'accès le concernant est conservée."""
+    from agent.erasure import erase_user
+
+    user_id = _user_id(user)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise OperationUsageError(
+                "erase-user needs --yes when not interactive",
+                user_message="Effacement non interactif : ajoutez --yes pour confirmer.",
+            )
+        if not typer.confirm(f"Effacer définitivement les données de {user_id} ?"):
+            console.print("Effacement annulé : rien n'a été modifié.", markup=False)
+            return
+    with _sigterm_interrupts(), _opened_store() as store:
+        erased = erase_user(store, user_id, keep_access=True)
+    if not erased.anything:
+        console.print(f"Aucune donnée à effacer pour {user_id}.", markup=False)
+        return
+    console.print(
+        f"Données de {user_id} effacées : {erased.sessions} conversation(s), {erased.drafts} "
+        f"brouillon(s), {erased.feedback} avis ; nom affiché retiré. Les fichiers de la base ne "
+        "gardent plus ces données (les sauvegardes déjà faites, si).",
+        markup=False,
+    )
+
+
 def register(app: typer.Typer) -> None:
+    app.command("erase-user")(erase_user_command)
     app.command("backup")(backup)
     app.command("restore")(restore)
     app.command("export-feedback")(export_feedback)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,21 +28,27 @@ def telegram(
     url: Annotated[
         str | None, typer.Option(help="URL publique du webhook (CARE_WEBHOOK_URL).")
     ] = None,
-    secret: Annotated[
-        str | None,
+    secret_file: Annotated[
+        Path | None,
         typer.Option(
-            help="Secret vérifié dans chaque requête (CARE_WEBHOOK_SECRET).", show_default=False
+            "--secret-file",
+            help="Fichier contenant le secret du webhook (CARE_WEBHOOK_SECRET_FILE) ; ou "
+            "CARE_WEBHOOK_SECRET. Jamais le secret lui-même sur la ligne de commande.",
+            show_default=False,
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Journal détaillé, avec les traces d'erreur.")
+    ] = False,
 ) -> None:
     """Lance le bot Telegram (long polling, ou --webhook avec /health)."""
+    os.umask(0o077)  # every file the bot writes (store, index) is readable by its user only
     settings = load_settings()
     configure_logging("DEBUG" if verbose else settings.care_log_level, settings.care_log_json)
     settings.telegram_token()  # a missing or malformed token stops here, in French
     from bot.telegram import run_polling, run_webhook, webhook_options
 
-    options = webhook_options(settings, listen, port, url, secret) if webhook else None
+    options = webhook_options(settings, listen, port, url, secret_file) if webhook else None
     from bot.container import build_services
 
     services = build_services(settings)

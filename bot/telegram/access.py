@@ -13,12 +13,22 @@ import logging
 from collections.abc import Iterable
 from enum import Enum
 
+from agent.erasure import DENIED
+from agent.input_text import clean_text
 from agent.store import Store, UserRecord
 
 logger = logging.getLogger(__name__)
 
 ALLOWED, PENDING, REVOKED = "allowed", "pending", "revoked"
 PREFIX = "tg:"
+NAME_LIMIT = 64  # characters of a display name kept and shown to administrators
+
+
+def clean_name(name: str) -> str:
+    """A display name as kept and shown: no control or direction characters, one line,
+    ``NAME_LIMIT`` characters at most (the name is chosen by whoever asks)."""
+    text = " ".join(clean_text(name).split())
+    return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
 
 
 def assistant_user_id(telegram_id: int) -> str:
@@ -39,6 +49,7 @@ class RequestOutcome(Enum):
     SENT = "sent"
     PENDING = "pending"
     REVOKED = "revoked"
+    DENIED = "denied"
     ALLOWED = "allowed"
 
 
@@ -78,11 +89,21 @@ class AccessControl:
             return RequestOutcome.PENDING
         if status == REVOKED:
             return RequestOutcome.REVOKED
-        self.store.set_user(assistant_user_id(user), PENDING, display_name)
+        if status == DENIED:
+            return RequestOutcome.DENIED
+        self.store.set_user(assistant_user_id(user), PENDING, clean_name(display_name))
         return RequestOutcome.SENT
 
     def allow(self, user: int, display_name: str = "") -> None:
-        self.store.set_user(assistant_user_id(user), ALLOWED, display_name)
+        self.store.set_user(assistant_user_id(user), ALLOWED, clean_name(display_name))
+
+    def deny(self, user: int) -> bool:
+        """Refuse a pending request (forgotten after ``CARE_FORGET_DENIED_DAYS``); False for a
+        configured administrator."""
+        if self.is_admin(user):
+            return False
+        self.store.set_user(assistant_user_id(user), DENIED)
+        return True
 
     def revoke(self, user: int) -> bool:
         """False when the user is a configured administrator (not revocable from Telegram)."""

@@ -1,7 +1,8 @@
 """Administrators: access requests (approve / deny buttons) and the admin commands.
 
-``/autoriser ID``, ``/revoquer ID``, ``/utilisateurs``, ``/stats`` and ``/reindex`` work only in a
-private chat with an administrator listed in ``CARE_ADMINS``.
+``/autoriser ID``, ``/revoquer ID``, ``/effacer ID``, ``/utilisateurs``, ``/stats`` and
+``/reindex`` work only in a private chat with an administrator listed in ``CARE_ADMINS``.
+A requester's display name is chosen by them: it is cleaned, quoted and shown after the real id.
 """
 
 from __future__ import annotations
@@ -23,21 +24,37 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from agent.erasure import DENIED, erase_user
 from bot.telegram import texts
-from bot.telegram.access import ALLOWED, PENDING, REVOKED, RequestOutcome, telegram_id
+from bot.telegram.access import (
+    ALLOWED,
+    PENDING,
+    REVOKED,
+    RequestOutcome,
+    assistant_user_id,
+    clean_name,
+    telegram_id,
+)
 from bot.telegram.delivery import answer_query, say
 from bot.telegram.gate import REQUEST_ACCESS, Gate, notify
 from bot.telegram.rendering import escape
+from care_common.french_dates import iso_in_words
 from care_errors import CareError
 
 logger = logging.getLogger(__name__)
 
 APPROVE, DENY = "tg!ok:", "tg!no:"
-STATUS_FR = {ALLOWED: "autorisé", PENDING: "en attente", REVOKED: "révoqué"}
+STATUS_FR = {ALLOWED: "autorisé", PENDING: "en attente", REVOKED: "révoqué", DENIED: "refusé"}
 
 
 def display_name(user: User) -> str:
-    return user.full_name or (f"@{user.username}" if user.username else str(user.id))
+    return clean_name(user.full_name or (f"@{user.username}" if user.username else str(user.id)))
+
+
+def decision_target(data: str) -> int | None:
+    """The user id of an approve / deny button (None for data the bot did not send)."""
+    number = data.split(":", 1)[1] if ":" in data else ""
+    return int(number) if number.isdigit() and len(number) <= 20 else None
 
 
 def parse_user_id(args: list[str] | None) -> int | None:
@@ -59,6 +76,7 @@ class Admin:
         commands = {
             "autoriser": self.allow,
             "revoquer": self.revoke,
+            "effacer": self.erase,
             "utilisateurs": self.users,
             "stats": self.stats,
             "reindex": self.reindex,
@@ -116,7 +134,11 @@ class Admin:
             await notify(update, context, texts.ADMIN_ONLY)
             return
         granted = data.startswith(APPROVE)
-        target = int(data.split(":", 1)[1])
+        target = decision_target(data)
+        if target is None:  # forged data: never from a button this bot sent
+            logger.info("update %s: unreadable access decision ignored", update.update_id)
+            await answer_query(query, texts.STALE_DECISION)
+            return
         current = await asyncio.to_thread(self.rt.access.status, target)
         if current != PENDING:  # a double tap, or another administrator was quicker
             decided = STATUS_FR.get(current or "", "inconnu")
@@ -125,7 +147,7 @@ class Admin:
             return
         if granted:
             await asyncio.to_thread(self.rt.access.allow, target)
-        elif not await asyncio.to_thread(self.rt.access.revoke, target):
+        elif not await asyncio.to_thread(self.rt.access.deny, target):
             await notify(update, context, texts.CANNOT_REVOKE_ADMIN)
             return
         await answer_query(query)
@@ -134,7 +156,7 @@ class Admin:
         )
         message = query.message
         if isinstance(message, Message):
-            decided = texts.request_decided(message.text or "", granted, display_name(user))
+            decided = texts.request_decided(message.text or "", granted, user.id)
             try:
                 await message.edit_text(escape(decided), parse_mode=ParseMode.HTML)
             except BadRequest as exc:  # e.g. a request older than 48 h cannot be edited
@@ -157,6 +179,7 @@ class Admin:
             notice = {
                 RequestOutcome.PENDING: texts.REQUEST_PENDING,
                 RequestOutcome.REVOKED: texts.REQUEST_REVOKED,
+                RequestOutcome.DENIED: texts.REQUEST_DENIED,
                 RequestOutcome.ALLOWED: texts.ALREADY_ALLOWED,
             }[outcome]
             await notify(update, context, notice)
@@ -207,6 +230,20 @@ class Admin:
             update, context, texts.revoked(target) if done else texts.CANNOT_REVOKE_ADMIN
         )
 
+    async def erase(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/effacer ID: the same erasure as the user's own /supprimer_mes_donnees."""
+        if not await self._admin(update, context):
+            return
+        target = parse_user_id(context.args)
+        if target is None:
+            await self._say(update, context, texts.USAGE_ERASE)
+            return
+        user_id = assistant_user_id(target)
+        erased = await asyncio.to_thread(erase_user, self.rt.store, user_id, keep_access=True)
+        await self._say(update, context, texts.erased_by_admin(target, erased))
+        assert update.effective_user is not None
+        logger.info("data of user %s erased by admin %s", target, update.effective_user.id)
+
     async def users(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await self._admin(update, context):
             return
@@ -215,9 +252,10 @@ class Admin:
         for record in records:
             number = telegram_id(record.user_id)
             admin = " · administrateur" if number in self.rt.access.admins else ""
-            name = f" — {record.display_name}" if record.display_name else ""
+            name = f" « {record.display_name} »" if record.display_name else ""
             status = STATUS_FR.get(record.status, record.status)
-            lines.append(f"• {number}{name} — {status}{admin} (depuis le {record.updated[:10]})")
+            since = iso_in_words(record.updated)
+            lines.append(f"• {number}{name} — {status}{admin} (depuis le {since})")
         await self._say(update, context, "\n".join(lines))
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -232,7 +270,8 @@ class Admin:
         p95 = "—" if m["p95_ms"] is None else f"{m['p95_ms']:.0f} ms"
         text = (
             f"Utilisateurs : {statuses[ALLOWED]} autorisés, {statuses[PENDING]} en attente, "
-            f"{statuses[REVOKED]} révoqués ; {len(self.rt.access.admins)} administrateurs.\n"
+            f"{statuses[REVOKED]} révoqués, {statuses[DENIED]} refusés ; "
+            f"{len(self.rt.access.admins)} administrateurs.\n"
             f"Réponses notées : {len(feedback)} réponses sourcées, {ratings[1]} 👍, "
             f"{ratings[-1]} 👎, {ratings[None]} sans avis.\n"
             f"Depuis le démarrage ({m['uptime_s'] / 3600:.1f} h) : {m['turns']} échanges, "

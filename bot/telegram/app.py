@@ -20,13 +20,16 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.container import Services
 from bot.settings import Settings
+from bot.telegram import texts
 from bot.telegram.access import AccessControl
 from bot.telegram.admin import Admin
 from bot.telegram.conversation import Conversation
+from bot.telegram.erasure import Erasure
 from bot.telegram.errors import ErrorHandler
 from bot.telegram.gate import Gate
 from bot.telegram.ordering import PerUserUpdateProcessor
 from bot.telegram.rate_limit import SlidingWindowLimiter
+from bot.telegram.restart import forget_denied_requests, resume_interrupted
 from bot.telegram.runtime import BotRuntime
 
 logger = logging.getLogger(__name__)
@@ -36,21 +39,7 @@ RUNTIME_KEY = "care_runtime"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 RATE_LIMIT_RETRIES = 3
 
-BUILTIN_COMMANDS = {
-    "start": "Accueil, ce que sait faire l'assistant, confidentialité",
-    "aide": "Liste des commandes",
-    "sources": "Les sources de la base de connaissances",
-    "glossaire": "Sigles et termes (PCA, PCRA, RIE…)",
-    "annuler": "Interrompre le dialogue en cours",
-    "supprimer_mes_donnees": "Effacer toutes mes données",
-}
-ADMIN_COMMANDS = {
-    "autoriser": "Autoriser un utilisateur (identifiant)",
-    "revoquer": "Révoquer un utilisateur (identifiant)",
-    "utilisateurs": "Liste des utilisateurs",
-    "stats": "Statistiques d'usage",
-    "reindex": "Mettre l'index à jour",
-}
+BUILTIN_COMMANDS, ADMIN_COMMANDS = texts.BUILTIN_COMMANDS, texts.ADMIN_COMMANDS
 
 
 def _request(settings: Settings, read_timeout: float) -> HTTPXRequest:
@@ -111,13 +100,15 @@ def build_application(
             )
         )
         .concurrent_updates(PerUserUpdateProcessor(settings.care_telegram_concurrency))
-        .post_init(on_startup)
+        .updater(None)  # polling is bot.telegram.polling: it confirms an update once processed
     )
     application: TelegramApp = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
     gate = Gate(runtime)
+    erasure = Erasure(gate)
     Admin(gate).register(application)
-    Conversation(runtime, gate).register(application)
+    erasure.register(application)
+    Conversation(runtime, gate, erasure).register(application)
     application.add_error_handler(ErrorHandler(runtime.metrics))
     return application
 
@@ -154,10 +145,14 @@ def bot_commands(runtime: BotRuntime, admin: bool = False) -> list[BotCommand]:
 
 
 async def on_startup(application: TelegramApp) -> None:
-    """Seed the allowlist, then register the French command menus (a failure is only logged:
-    each menu on its own, so one refusal never leaves the others unregistered)."""
+    """Seed the allowlist, forget the requests denied long ago, resume the dialogues whose last
+    replies may not have been sent (before any new update is read), then register the French
+    command menus (a failure is only logged: each menu on its own, so one refusal never leaves
+    the others unregistered)."""
     runtime = runtime_of(application)
     await asyncio.to_thread(runtime.access.seed)
+    await forget_denied_requests(runtime)
+    await resume_interrupted(application.bot, runtime)
     bot = application.bot
     for language in ("fr", None):
         try:

@@ -1,13 +1,20 @@
 """The referents' conversation: messages, commands, buttons and files → assistant turns.
 
-Handlers only translate: an update becomes a ``Turn`` (user ``tg:<id>``), the synchronous
-assistant runs in a worker thread, its replies are rendered and sent. The conversation state lives
-in the assistant's store, never here.
+Handlers only translate: an update becomes a ``Turn`` (user ``tg:<id>``, its ``update_id``, and
+for a button the question token its keyboard was sent with), the synchronous assistant runs in a
+worker thread, its replies are rendered and sent. The conversation state lives in the
+assistant's store, never here.
+
+After the replies of a turn are sent, the store is told (``Store.mark_delivered``), with the
+message now showing the pending question's buttons: the buttons of the question before are
+retired once it is answered, and a restart knows whose replies may not have been sent.
+A button press refused as stale gets a toast and changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from pathlib import PurePath
@@ -27,16 +34,27 @@ from agent.messages import FEEDBACK_THANKS, STALE_BUTTON
 from agent.turns import Attachment, Reply, TextReply, Turn
 from bot.telegram import texts
 from bot.telegram.access import assistant_user_id
-from bot.telegram.delivery import answer_query, chat_action, deliver, with_retry
+from bot.telegram.delivery import answer_query, chat_action, deliver, retire_buttons, with_retry
+from bot.telegram.erasure import Erasure
 from bot.telegram.gate import Gate, notify
 from bot.telegram.group_chats import addressed_text, command_of
-from bot.telegram.rendering import LABEL_PREFIX, escape, render, sources_only
+from bot.telegram.refinement import schedule_refinements
+from bot.telegram.rendering import (
+    Callback,
+    Outgoing,
+    OutText,
+    escape,
+    parse_callback,
+    render,
+    sources_only,
+)
 from bot.telegram.runtime import BotRuntime
 
 logger = logging.getLogger(__name__)
 
 ANSWERS_FILE_TYPES = (".yaml", ".yml", ".json")
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are not new turns
+UNKNOWN_COMMAND = "/(inconnue)"  # what the log says of a command the bot does not know
 
 
 def answers_file_rejected(max_bytes: int) -> str:
@@ -51,16 +69,27 @@ def pressed_label(message: MaybeInaccessibleMessage | None, data: str) -> str | 
     if not isinstance(message, Message) or message.reply_markup is None:
         return None
     buttons = [b for row in message.reply_markup.inline_keyboard for b in row]
-    if data.startswith(LABEL_PREFIX):
-        index = data.removeprefix(LABEL_PREFIX)
-        return buttons[int(index)].text if index.isdigit() and int(index) < len(buttons) else None
+    callback = parse_callback(data)
+    index = callback.label_index if callback is not None else None
+    if index is not None:
+        return buttons[index].text if index < len(buttons) else None
     return next((b.text for b in buttons if b.callback_data == data), None)
 
 
+@dataclasses.dataclass
+class Sent:
+    """What a turn sent: the messages Telegram acknowledged, in order, and the one now showing
+    the pending question's buttons, if any."""
+
+    messages: list[Message] = dataclasses.field(default_factory=list)
+    question_message: int | None = None
+
+
 class Conversation:
-    def __init__(self, runtime: BotRuntime, gate: Gate) -> None:
+    def __init__(self, runtime: BotRuntime, gate: Gate, erasure: Erasure) -> None:
         self.rt = runtime
         self.gate = gate
+        self.erasure = erasure
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CallbackQueryHandler(self.button))
@@ -73,6 +102,12 @@ class Conversation:
             )
         )
 
+    def _log_name(self, command: str) -> str:
+        """The command for the log: only the bot's own command names, never what was typed."""
+        if not command:
+            return "text"
+        return command if command in self.rt.known_commands else UNKNOWN_COMMAND
+
     # -- text and commands --------------------------------------------------------------------
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat = update.effective_message, update.effective_chat
@@ -82,18 +117,21 @@ class Conversation:
         text = (message.text or "") if private else addressed_text(message, context.bot.username)
         if text is None:
             return
+        command, _ = command_of(text)
+        if (
+            private
+            and command == "/supprimer_mes_donnees"
+            and await self.erasure.outsider(update, context)
+        ):
+            return  # someone without access asked to erase what the bot keeps of them
         user = await self.gate.admit(update, context)
         if user is None:
             return
         if not private and not await self._group_allows(update, context, user.id, text):
             return
-        command, _ = command_of(text)
+        turn = Turn(assistant_user_id(user.id), text=text, update_id=update.update_id)
         await self.turn(
-            update,
-            context,
-            Turn(assistant_user_id(user.id), text=text),
-            kind=command or "text",
-            resume=private and command == "/start",
+            update, context, turn, self._log_name(command), resume=private and command == "/start"
         )
 
     async def _group_allows(
@@ -128,7 +166,7 @@ class Conversation:
                 logger.info("update %s: message not deleted (%s)", update.update_id, exc.message)
         note = texts.PATIENT_MESSAGE_DELETED if deleted else texts.PATIENT_MESSAGE_NOT_DELETED
         return [
-            TextReply(f"{r.text}\n\n{note}", r.sources, r.kind)
+            dataclasses.replace(r, text=f"{r.text}\n\n{note}")
             if isinstance(r, TextReply) and r.kind == "privacy"
             else r
             for r in replies
@@ -137,31 +175,48 @@ class Conversation:
     # -- buttons ------------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, chat = update.callback_query, update.effective_chat
-        if query is None or chat is None:
+        if query is None:
+            return
+        if chat is None:  # a press without its message (inline mode, never ours)
+            await answer_query(query, STALE_BUTTON)
             return
         user = await self.gate.admit(update, context)
         if user is None:
             return
-        data = query.data or ""
-        label = pressed_label(query.message, data)
-        user_id = assistant_user_id(user.id)
-        if data.startswith(LABEL_PREFIX):
-            if label is None:
-                await answer_query(query, STALE_BUTTON)
-                return
-            turn = Turn(user_id, text=label)
-        else:
-            turn = Turn(user_id, text=label or "", action=data)
-        if chat.type != ChatType.PRIVATE and not data.startswith("sys:"):
+        callback = parse_callback(query.data)
+        if callback is None:  # not data this bot sends: forged, or from another bot
+            logger.info("update %s: unreadable button data ignored", update.update_id)
+            await answer_query(query, STALE_BUTTON)
+            return
+        system = callback.action.startswith("sys:")
+        if chat.type != ChatType.PRIVATE and not system:
             await notify(update, context, texts.PRIVATE_ONLY)
             return
-        if data.startswith("sys:fb:"):
+        turn = self._pressed(update, callback, assistant_user_id(user.id))
+        if turn is None:
+            await answer_query(query, STALE_BUTTON)
+            return
+        if callback.action.startswith("sys:fb:"):
             await self._feedback(update, turn)
             return
-        await answer_query(query)
-        if label is not None and not data.startswith("sys:src:"):
-            await self._mark_choice(query.message, label)
         await self.turn(update, context, turn, kind="button")
+
+    def _pressed(self, update: Update, callback: Callback, user_id: str) -> Turn | None:
+        """The turn a press stands for; None when its label can no longer be found."""
+        query = update.callback_query
+        assert query is not None
+        label = pressed_label(query.message, query.data or "")
+        if callback.label_index is not None:  # the label stands for the action (too long)
+            if label is None:
+                return None
+            return Turn(user_id, text=label, token=callback.token, update_id=update.update_id)
+        return Turn(
+            user_id,
+            text=label or "",
+            action=callback.action,
+            token=callback.token,
+            update_id=update.update_id,
+        )
 
     async def _feedback(self, update: Update, turn: Turn) -> None:
         query = update.callback_query
@@ -169,6 +224,8 @@ class Conversation:
         replies = await asyncio.to_thread(self.rt.assistant.handle, turn)
         text = next((r.text for r in replies if isinstance(r, TextReply)), "")
         await answer_query(query, text or texts.FEEDBACK_RECORDED)
+        if replies:
+            await self._delivered(turn, Sent(), private=False)
         if text != FEEDBACK_THANKS:  # not recorded: e.g. someone else's answer in a group
             logger.info("update %s: feedback refused", update.update_id)
             return
@@ -190,10 +247,7 @@ class Conversation:
             )
         except BadRequest as exc:
             logger.debug("could not mark the choice (%s); removing the buttons", exc.message)
-            try:
-                await message.edit_reply_markup(None)
-            except BadRequest as again:
-                logger.debug("could not remove the buttons: %s", again.message)
+            await retire_buttons(message.get_bot(), message.chat.id, message.message_id)
 
     # -- files and other input ----------------------------------------------------------------
     async def document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -217,9 +271,14 @@ class Conversation:
             return
         caption = message.caption or ""
         if caption and self.rt.assistant.screen(caption) is not None:
-            turn = Turn(assistant_user_id(user.id), text=caption)  # refused by the core
+            # Refused by the core, which screens the turn before loading the session.
+            turn = Turn(assistant_user_id(user.id), text=caption, update_id=update.update_id)
         else:
-            turn = Turn(assistant_user_id(user.id), attachment=Attachment(name, content))
+            turn = Turn(
+                assistant_user_id(user.id),
+                attachment=Attachment(name, content),
+                update_id=update.update_id,
+            )
         await self.turn(update, context, turn, kind="document")
 
     async def other_input(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -232,7 +291,7 @@ class Conversation:
     # -- one turn -----------------------------------------------------------------------------
     def _handle(self, turn: Turn, resume: bool) -> list[Reply]:
         replies = self.rt.assistant.handle(turn)
-        return replies + self.rt.assistant.resume(turn.user_id) if resume else replies
+        return replies + self.rt.assistant.resume(turn.user_id) if resume and replies else replies
 
     async def turn(
         self,
@@ -248,11 +307,41 @@ class Conversation:
         async with chat_action(context.bot, chat.id, ChatAction.TYPING, self.rt.typing_delay):
             replies = await asyncio.to_thread(self._handle, turn, resume)
         computed = time.perf_counter()
-        if any(isinstance(r, TextReply) and r.kind == "privacy" for r in replies):
+        query = update.callback_query
+        if not replies:  # an update already processed (delivered twice): nothing to do
+            if query is not None:
+                await answer_query(query)
+            logger.info("update %s: duplicate, dropped", update.update_id)
+            return
+        private = chat.type == ChatType.PRIVATE
+        if query is not None and await self._refused_press(update, replies):
+            await self._delivered(turn, Sent(), private=False)
+            return
+        flagged = any(isinstance(r, TextReply) and r.kind == "privacy" for r in replies)
+        if flagged:
             kind = "possible patient data, not processed"  # never the command word
             replies = await self._patient_data(update, context, replies)
-        items = render(replies, private=chat.type == ChatType.PRIVATE)
-        await deliver(context.bot, chat.id, items)
+            # The core saved nothing for this turn, not even its update id: the delivery
+            # record only learns which message now shows the pending question's buttons.
+            turn = dataclasses.replace(turn, update_id=None)
+        if query is not None:
+            await answer_query(query)
+            action = turn.action or ""
+            if turn.text and not flagged and not action.startswith(("sys:src:", "sys:more:")):
+                await self._mark_choice(query.message, turn.text)
+        items = render(replies, private=private)
+        sent = await self._send(context, chat.id, items)
+        schedule_refinements(replies, sent.messages, private)
+        pressed = query.message.message_id if query is not None and query.message else None
+        await self._delivered(
+            turn,
+            sent,
+            private,
+            context=context,
+            chat_id=chat.id,
+            typed=query is None,
+            pressed=pressed,
+        )
         total_ms = 1000 * (time.perf_counter() - started)
         self.rt.metrics.record_turn(total_ms)
         logger.info(
@@ -263,3 +352,56 @@ class Conversation:
             total_ms,
             1000 * (computed - started),
         )
+
+    async def _refused_press(self, update: Update, replies: list[Reply]) -> bool:
+        """A press for a question no longer pending: a toast, its buttons retired, nothing
+        else (the assistant changed nothing)."""
+        query = update.callback_query
+        assert query is not None
+        stale = [r for r in replies if isinstance(r, TextReply) and r.kind == "stale"]
+        if len(stale) != len(replies):
+            return False
+        await answer_query(query, stale[0].text)
+        message = query.message
+        if isinstance(message, Message) and message.reply_markup is not None:
+            await retire_buttons(message.get_bot(), message.chat.id, message.message_id)
+        logger.info("update %s: stale button refused", update.update_id)
+        return True
+
+    async def _send(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, items: list[Outgoing]
+    ) -> Sent:
+        sent = Sent()
+        for item in items:
+            messages = await deliver(context.bot, chat_id, [item])
+            sent.messages += messages
+            if isinstance(item, OutText) and item.question and messages:
+                sent.question_message = messages[-1].message_id
+        return sent
+
+    async def _delivered(
+        self,
+        turn: Turn,
+        sent: Sent,
+        private: bool,
+        *,
+        context: ContextTypes.DEFAULT_TYPE | None = None,
+        chat_id: int | None = None,
+        typed: bool = False,
+        pressed: int | None = None,
+    ) -> None:
+        """Record that the turn's replies were sent; retire the buttons of the question this
+        turn answered (a new question replaced it, or it was answered by typing)."""
+        store = self.rt.store
+        previous = await asyncio.to_thread(store.get_delivery, turn.user_id)
+        shown = previous.question_message if previous is not None else None
+        current = shown
+        if private and context is not None and chat_id is not None:
+            replaced = sent.question_message is not None or typed or shown == pressed
+            if shown is not None and replaced:
+                if shown not in (pressed, sent.question_message):
+                    await retire_buttons(context.bot, chat_id, shown)
+                current = None
+            if sent.question_message is not None:
+                current = sent.question_message
+        await asyncio.to_thread(store.mark_delivered, turn.user_id, turn.update_id, current)

@@ -24,7 +24,7 @@ from telegram import (
     Message,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.telegram.rendering import OutDocument, Outgoing, OutText, escape, split_text
 
@@ -64,6 +64,14 @@ async def answer_query(
         logger.info("button press not answered: %s", exc.message)
         return False
     return True
+
+
+async def retire_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Remove a message's buttons (best effort: already gone, deleted or too old is fine)."""
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except (BadRequest, Forbidden) as exc:
+        logger.debug("buttons of message %s not removed: %s", message_id, exc.message)
 
 
 async def send_chat_action(bot: Bot, chat_id: int, action: str) -> None:

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from agent.erasure import DENIED
 from bot.telegram import texts
 from bot.telegram.access import PENDING, REVOKED
 from bot.telegram.delivery import answer_query, say
@@ -46,6 +47,8 @@ class Gate:
     async def within_rate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         user = self.sender(update)
         if user is None:
+            if update.callback_query is not None:  # e.g. a press without its message
+                await answer_query(update.callback_query)
             return False
         wait = self.rt.limiter.check(user.id)
         if wait is None:
@@ -77,6 +80,9 @@ class Gate:
             return
         if status == REVOKED:
             await notify(update, context, texts.REQUEST_REVOKED)
+            return
+        if status == DENIED:
+            await notify(update, context, texts.REQUEST_DENIED)
             return
         chat = update.effective_chat
         private = chat is not None and chat.type == ChatType.PRIVATE

@@ -1,27 +1,48 @@
-"""Replies → Telegram messages: HTML escaping, 4,096-character splitting, inline keyboards.
+"""Replies → Telegram messages: HTML formatting, 4,096-character splitting, inline keyboards.
 
 Pure functions: nothing here talks to Telegram (see ``delivery``). Every reply text is escaped and
 sent in HTML parse mode; a text over the limit is split at paragraph boundaries (then lines, then
-sentences, then words) and nothing is ever dropped.
+sentences, then words) and nothing is ever dropped. Formatting is applied to each piece after
+the split, line by line, so a tag never spans two messages:
+
+- an answer's first line (the direct answer) is bold;
+- a reply with sources shows each source as a link (« ¹ Title » → its URL; the bare URL lines
+  go) and its ``[n]`` markers as superscript figures: ¹ ² take one character each where
+  "[1]" takes three, read as footnotes on a phone, and survive copy-paste, which HTML cannot
+  give (Telegram has no <sup>);
+- a styled reply's ``**…**`` spans are bold.
+
+Callback data carries the option's action and, for the question of a dialogue, the question's
+token (``action|token``); ``parse_callback`` reads it back and never raises.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply
+from agent.turns import ChoiceReply, DocumentReply, Option, Reply, SourceRef, TextReply
 from bot.telegram import texts
 
 TEXT_LIMIT: int = MessageLimit.MAX_TEXT_LENGTH  # 4096
 CAPTION_LIMIT: int = MessageLimit.CAPTION_LENGTH  # 1024
 CALLBACK_DATA_LIMIT = 64  # bytes
 LABEL_PREFIX = "tg!lbl:"  # a button whose action is too long: the label is sent back as text
+TOKEN_SEPARATOR = "|"  # noqa: S105 - not a secret: it joins an action and its question
+BUTTON_LABEL_LIMIT = 30  # characters: a longer label is cut on a phone
+BOLD_FIRST_LINE_LIMIT = 300  # a longer first line: only its first sentence is bold
+_TOKEN = re.compile(r"^[0-9a-f]{8}$")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MARKERS = re.compile(r"(?:\s?\[\d{1,2}\])+")
+_SOURCE_LINE = re.compile(r"^\[(\d{1,2})\] (.+)$")
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?…])(\s.*)$")
+_DATING_LINES = ("État des sources",)
 
 _SEPARATORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\n\s*\n"), "\n\n"),
@@ -35,6 +56,23 @@ _SEPARATORS: tuple[tuple[re.Pattern[str], str], ...] = (
 class OutText:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+    question: bool = False  # the keyboard answers a question (retired once it is answered)
+
+
+@dataclass(frozen=True)
+class Callback:
+    """What a button press carries: an action (or a label reference) and a question token."""
+
+    action: str
+    token: str | None = None
+
+    @property
+    def label_index(self) -> int | None:
+        """The button's position, when the data only refers to its label."""
+        if not self.action.startswith(LABEL_PREFIX):
+            return None
+        index = self.action.removeprefix(LABEL_PREFIX)
+        return int(index) if index.isdigit() and len(index) <= 3 else None
 
 
 @dataclass(frozen=True)
@@ -100,17 +138,42 @@ def _hard_split(text: str, limit: int) -> list[str]:
     return [*pieces, "".join(current)] if current else pieces
 
 
-def callback_data(option: Option, index: int) -> str:
-    """The option's action, or a label reference when the action exceeds Telegram's 64 bytes."""
-    if len(option.action.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
-        return option.action
-    return f"{LABEL_PREFIX}{index}"
+def callback_data(option: Option, index: int, token: str | None = None) -> str:
+    """The option's action (with the question's token), or a label reference when that
+    exceeds Telegram's 64 bytes."""
+    suffix = f"{TOKEN_SEPARATOR}{token}" if token else ""
+    data = f"{option.action}{suffix}"
+    if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
+        return data
+    return f"{LABEL_PREFIX}{index}{suffix}"
 
 
-def choice_keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup:
+def parse_callback(data: str | None) -> Callback | None:
+    """The action and token of a button's data; None when it is not ours (never raises)."""
+    if not data or len(data.encode("utf-8", errors="replace")) > CALLBACK_DATA_LIMIT:
+        return None
+    action, separator, token = data.rpartition(TOKEN_SEPARATOR)
+    if not separator:
+        return Callback(data)
+    if not action or not _TOKEN.match(token):
+        return None
+    return Callback(action, token)
+
+
+def button_text(label: str) -> str:
+    """A label that fits a phone's button (the agent's flows keep theirs short already)."""
+    label = " ".join(label.split())
+    if len(label) <= BUTTON_LABEL_LIMIT:
+        return label
+    return label[: BUTTON_LABEL_LIMIT - 1].rstrip() + "…"
+
+
+def choice_keyboard(options: Sequence[Option], token: str | None = None) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(option.label, callback_data=callback_data(option, index))
-        for index, option in enumerate(options)
+        InlineKeyboardButton(
+            button_text(option.label), callback_data=callback_data(option, i, token)
+        )
+        for i, option in enumerate(options)
     ]
     width = 2 if all(len(option.label) <= 18 for option in options) else 1
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
@@ -140,10 +203,100 @@ def sources_only(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _texts(text: str, keyboard: InlineKeyboardMarkup | None) -> list[Outgoing]:
+def _texts(
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    format_piece: Callable[[str, bool], str] | None = None,
+    question: bool = False,
+) -> list[Outgoing]:
     pieces = split_text(text) or ["…"]
     last = len(pieces) - 1
-    return [OutText(escape(p), keyboard if i == last else None) for i, p in enumerate(pieces)]
+    shape = format_piece or (lambda piece, _first: escape(piece))
+    return [
+        OutText(shape(p, i == 0), keyboard if i == last else None, question and i == last)
+        for i, p in enumerate(pieces)
+    ]
+
+
+def superscript(numbers: Sequence[int]) -> str:
+    return ",".join(str(n).translate(_SUPERSCRIPT) for n in numbers)
+
+
+def _markers(html: str, known: set[int]) -> str:
+    """« phrase. [1] [2] » → « phrase.¹,² » (only numbers of the reply's sources)."""
+
+    def compact(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(0))]
+        if not all(n in known for n in numbers):
+            return match.group(0)
+        return superscript(numbers)
+
+    return _MARKERS.sub(compact, html)
+
+
+def _source_line(line: str, refs: dict[int, SourceRef]) -> str | None:
+    """« [1] Title — section (…) » → « ¹ <a href=URL>Title</a> — section (…) », else None."""
+    match = _SOURCE_LINE.match(line.strip())
+    if match is None or int(match.group(1)) not in refs:
+        return None
+    ref, rest = refs[int(match.group(1))], match.group(2)
+    if not ref.url.startswith(("https://", "http://")) or not rest.startswith(ref.title):
+        return None
+    link = f'<a href="{html.escape(ref.url, quote=True)}">{escape(ref.title)}</a>'
+    return f"{superscript([ref.number])} {link}{escape(rest[len(ref.title) :])}"
+
+
+def _bold_lead(line_html: str, plain_length: int) -> str:
+    """The first line of an answer in bold (only its first sentence when it is long)."""
+    if plain_length <= BOLD_FIRST_LINE_LIMIT:
+        return f"<b>{line_html}</b>"
+    match = _FIRST_SENTENCE.match(line_html)
+    return f"<b>{match.group(1)}</b>{match.group(2)}" if match else line_html
+
+
+def reply_formatter(reply: TextReply) -> Callable[[str, bool], str]:
+    """How the pieces of ``reply`` become HTML (see the module docstring)."""
+    refs = {ref.number: ref for ref in reply.sources}
+    urls = {ref.url.strip() for ref in reply.sources if ref.url}
+
+    def shape(piece: str, first: bool) -> str:
+        lines: list[str] = []
+        for number, line in enumerate(piece.split("\n")):
+            if refs and line.strip() in urls:
+                continue  # the link is on the source's line
+            linked = _source_line(line, refs) if refs else None
+            if linked is not None:
+                lines.append(linked)
+                continue
+            out = escape(line)
+            if reply.styled:
+                out = _STRONG.sub(r"<b>\1</b>", out)
+            if refs:
+                out = _markers(out, set(refs))
+            if line.strip() == "Sources :":
+                out = "<b>Sources</b>"
+            elif line.startswith(_DATING_LINES):
+                out = f"<i>{out}</i>"
+            elif first and number == 0 and reply.kind == "answer" and out:
+                out = _bold_lead(out, len(line))
+            lines.append(out)
+        return "\n".join(lines)
+
+    return shape
+
+
+def _reply_keyboard(reply: TextReply) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    if reply.feedback_id:
+        rows += list(map(list, answer_keyboard(reply.feedback_id).inline_keyboard))
+    if reply.options:
+        rows.append(
+            [
+                InlineKeyboardButton(button_text(o.label), callback_data=callback_data(o, i))
+                for i, o in enumerate(reply.options)
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def render(replies: Sequence[Reply], private: bool = True) -> list[Outgoing]:
@@ -151,10 +304,10 @@ def render(replies: Sequence[Reply], private: bool = True) -> list[Outgoing]:
     out: list[Outgoing] = []
     for reply in replies:
         if isinstance(reply, TextReply):
-            keyboard = answer_keyboard(reply.feedback_id) if reply.feedback_id else None
-            out += _texts(reply.text, keyboard)
+            out += _texts(reply.text, _reply_keyboard(reply), reply_formatter(reply))
         elif isinstance(reply, ChoiceReply):
-            out += _texts(reply.question, choice_keyboard(reply.options))
+            keyboard = choice_keyboard(reply.options, reply.token)
+            out += _texts(reply.question, keyboard, question=True)
         elif isinstance(reply, DocumentReply):
             out += _document(reply) if private else _texts(texts.DOCUMENT_PRIVATE_ONLY, None)
     return out

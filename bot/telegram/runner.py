@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -12,6 +13,7 @@ from bot.container import Services
 from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.polling import serve_polling
 from bot.telegram.webhook import WebhookOptions, serve_webhook
 
 logger = logging.getLogger(__name__)
@@ -69,9 +71,39 @@ def run_polling(settings: Settings, services: Services) -> None:
     protect_token(settings.telegram_token())
     application = build_application(settings, services)
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        asyncio.run(serve_polling(application, ALLOWED_UPDATES))
     except (InvalidToken, NetworkError) as exc:
         raise _startup_error(exc, settings) from exc
+
+
+def _read_secret(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"webhook secret file {path} unreadable: {exc}",
+            user_message=f"Le fichier du secret du webhook est illisible : {path}.",
+        ) from exc
+
+
+def webhook_secret(settings: Settings, secret_file: Path | None = None) -> str:
+    """The webhook secret: from a file (``--secret-file`` or ``CARE_WEBHOOK_SECRET_FILE``), else
+    ``CARE_WEBHOOK_SECRET``; never from the command line, where ``ps`` shows it to all."""
+    path = secret_file or settings.care_webhook_secret_file
+    if path is not None:
+        secret = _read_secret(path)
+    elif settings.care_webhook_secret is not None:
+        secret = settings.care_webhook_secret.get_secret_value()
+    else:
+        secret = ""
+    if not secret or not SECRET_PATTERN.match(secret):
+        raise ConfigurationError(
+            "webhook secret missing or malformed",
+            user_message="Le mode webhook demande un secret (CARE_WEBHOOK_SECRET, ou un fichier : "
+            "CARE_WEBHOOK_SECRET_FILE / --secret-file) : 1 à 256 caractères parmi A-Z, a-z, "
+            "0-9, _ et -.",
+        )
+    return secret
 
 
 def webhook_options(
@@ -79,7 +111,7 @@ def webhook_options(
     listen: str | None,
     port: int | None,
     url: str | None,
-    secret: str | None,
+    secret_file: Path | None = None,
 ) -> WebhookOptions:
     url = url or settings.care_webhook_url
     if not url:
@@ -87,14 +119,7 @@ def webhook_options(
             "webhook URL missing",
             user_message="Le mode webhook demande une URL publique : --url ou CARE_WEBHOOK_URL.",
         )
-    if secret is None and settings.care_webhook_secret is not None:
-        secret = settings.care_webhook_secret.get_secret_value()
-    if not secret or not SECRET_PATTERN.match(secret):
-        raise ConfigurationError(
-            "webhook secret missing or malformed",
-            user_message="Le mode webhook demande un secret (--secret ou CARE_WEBHOOK_SECRET) : "
-            "1 à 256 caractères parmi A-Z, a-z, 0-9, _ et -.",
-        )
+    secret = webhook_secret(settings, secret_file)
     return WebhookOptions(
         listen or settings.care_webhook_listen, port or settings.care_webhook_port, url, secret
     )

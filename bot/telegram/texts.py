@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from agent.store import Erased
+
 # Added to the core's patient-data warning, after the bot tried to delete the user's message.
 PATIENT_MESSAGE_DELETED = (
     "J'ai demandé à Telegram de supprimer votre message de notre conversation : vérifiez qu'il "
@@ -48,10 +50,18 @@ REFUSAL_NO_ADMIN = "Contactez l'administrateur de l'assistant pour obtenir l'acc
 REFUSAL_GROUP = "Pour demander l'accès, écrivez-moi en conversation privée."
 REQUEST_BUTTON = "🔑 Demander l'accès"
 REQUEST_SENT = "Votre demande d'accès a été transmise aux administrateurs. Vous serez prévenu ici."
-REQUEST_PENDING = "Votre demande d'accès est déjà en attente d'examen par un administrateur."
+REQUEST_PENDING = (
+    "Votre demande d'accès est déjà en attente d'examen par un administrateur. Pour la retirer "
+    "et effacer ce que l'assistant garde sur vous : /supprimer_mes_donnees."
+)
+ERASE_HINT = "Pour effacer ce que l'assistant garde sur vous : /supprimer_mes_donnees."
 REQUEST_REVOKED = (
-    "Votre accès a été refusé ou retiré. Contactez l'administrateur de l'assistant si vous pensez "
-    "qu'il s'agit d'une erreur."
+    "Votre accès a été retiré. Contactez l'administrateur de l'assistant si vous pensez "
+    f"qu'il s'agit d'une erreur. {ERASE_HINT}"
+)
+REQUEST_DENIED = (
+    "Votre demande d'accès a été refusée. Contactez l'administrateur de l'assistant si vous "
+    f"pensez qu'il s'agit d'une erreur. {ERASE_HINT}"
 )
 ALREADY_ALLOWED = "Vous avez déjà accès à l'assistant : tapez /aide."
 ACCESS_GRANTED = "✅ Votre accès à l'Assistant CaRE a été accordé. Tapez /start pour commencer."
@@ -65,22 +75,67 @@ def too_many_messages(seconds: int) -> str:
 
 
 def access_request(name: str, username: str | None, user_id: int) -> str:
-    handle = f" (@{username})" if username else ""
-    return f"Demande d'accès : {name}{handle}, identifiant Telegram {user_id}."
+    """The real id first; the name is whatever the requester chose: quoted, never trusted."""
+    handle = f", compte @{username}" if username else ""
+    return (
+        f"Demande d'accès de l'identifiant Telegram {user_id} — nom affiché (choisi par la "
+        f"personne) : « {name} »{handle}."
+    )
 
 
 def request_already_decided(status: str) -> str:
     return f"Cette demande a déjà été traitée : l'utilisateur est {status}."
 
 
-def request_decided(request: str, granted: bool, admin: str) -> str:
+def request_decided(request: str, granted: bool, admin: int) -> str:
     verdict = "autorisée" if granted else "refusée"
-    return f"{request}\n→ demande {verdict} par {admin}."
+    return f"{request}\n→ demande {verdict} par l'administrateur {admin}."
+
+
+STALE_DECISION = "Ce bouton n'est pas valable."
+
+
+# -- erasure by people without access ---------------------------------------------------------
+ERASE_YES_BUTTON = "Oui, tout effacer"
+ERASE_NO_BUTTON = "Non, ne rien effacer"
+ERASE_KEPT = "Rien n'a été effacé."
+
+
+def outsider_erase(status: str | None) -> str:
+    what = {
+        "pending": "Votre demande d'accès en attente sera retirée.",
+        None: "",
+    }.get(
+        status,
+        "La décision d'accès vous concernant est conservée, sans votre nom, pour que "
+        "l'assistant reste fermé comme l'administrateur l'a décidé.",
+    )
+    return (
+        "Voulez-vous effacer tout ce que l'assistant garde sur vous (nom affiché, demande "
+        f"d'accès, conversations et brouillons éventuels) ? Cette action est définitive. {what}"
+    ).strip()
+
+
+def erased_outsider(erased: Erased) -> str:
+    if not erased.anything:
+        return "L'assistant ne gardait aucune donnée sur vous : il n'y avait rien à effacer."
+    return "C'est fait : ce que l'assistant gardait sur vous a été effacé."
+
+
+def erased_by_admin(user_id: int, erased: Erased) -> str:
+    if not erased.anything:
+        return f"Aucune donnée à effacer pour l'utilisateur {user_id}."
+    return (
+        f"Données de l'utilisateur {user_id} effacées : {erased.sessions} conversation(s), "
+        f"{erased.drafts} brouillon(s), {erased.feedback} avis ; nom affiché retiré "
+        "(la décision d'accès est conservée)."
+    )
 
 
 # -- admin commands -------------------------------------------------------------------------
 USAGE_ALLOW = "Usage : /autoriser IDENTIFIANT (l'identifiant Telegram numérique de la personne)."
 USAGE_REVOKE = "Usage : /revoquer IDENTIFIANT (l'identifiant Telegram numérique de la personne)."
+USAGE_ERASE = "Usage : /effacer IDENTIFIANT (l'identifiant Telegram numérique de la personne)."
 CANNOT_REVOKE_ADMIN = (
     "Impossible de révoquer un administrateur déclaré dans CARE_ADMINS : modifiez la "
     "configuration du serveur."
@@ -102,3 +157,22 @@ def reindexed(files: int, chunks: int, added: int, updated: int, removed: int, s
         f"Index à jour : {files} fichiers, {chunks} extraits (+{added} ajoutés, {updated} "
         f"modifiés, -{removed} retirés) en {secs:.1f} s."
     )
+
+
+# -- command menus (names → descriptions) ------------------------------------------------
+BUILTIN_COMMANDS = {
+    "start": "Accueil, ce que sait faire l'assistant, confidentialité",
+    "aide": "Liste des commandes",
+    "sources": "Les sources de la base de connaissances",
+    "glossaire": "Sigles et termes (PCA, PCRA, RIE…)",
+    "annuler": "Interrompre le dialogue en cours",
+    "supprimer_mes_donnees": "Effacer toutes mes données",
+}
+ADMIN_COMMANDS = {
+    "autoriser": "Autoriser un utilisateur (identifiant)",
+    "revoquer": "Révoquer un utilisateur (identifiant)",
+    "effacer": "Effacer les données d'un utilisateur (identifiant)",
+    "utilisateurs": "Liste des utilisateurs",
+    "stats": "Statistiques d'usage",
+    "reindex": "Mettre l'index à jour",
+}

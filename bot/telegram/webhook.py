@@ -2,7 +2,10 @@
 
 Telegram posts each update to the public URL with the secret in the
 ``X-Telegram-Bot-Api-Secret-Token`` header; a request without the right secret is rejected (403)
-before anything reads its body. Updates go to PTB's update queue, processed like polling ones.
+before anything reads its body. Updates go to PTB's update queue, processed like polling ones,
+and Telegram gets its 200 once the update is processed (or after ``ACK_TIMEOUT`` seconds): if
+the process dies before, Telegram delivers the update again, and the assistant drops an update
+it had already committed, so each is processed exactly once.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import hmac
 import json
 import logging
 import re
-import signal
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -23,11 +25,34 @@ from telegram.error import BadRequest
 
 from bot.errors import ConfigurationError
 from bot.telegram.app import ALLOWED_UPDATES, TelegramApp, on_startup, runtime_of
+from bot.telegram.ordering import PerUserUpdateProcessor
+from bot.telegram.polling import stop_on_signals
+from bot.telegram.restart import housekeeping
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MAX_BODY_BYTES = 1_000_000
+ACK_TIMEOUT = 25.0  # seconds an update may take before Telegram gets its 200 anyway
+
+
+class Completions:
+    """Futures resolved when the update processor is done with an update id."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[int, list[asyncio.Future[None]]] = {}
+
+    def expect(self, update_id: int) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(update_id, []).append(future)
+        return future
+
+    def done(self, update: object) -> None:
+        if not isinstance(update, Update):
+            return
+        for future in self._waiting.pop(update.update_id, []):
+            if not future.done():
+                future.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -43,9 +68,10 @@ class WebhookOptions:
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, telegram_app: TelegramApp, secret: str) -> None:
+    def initialize(self, telegram_app: TelegramApp, secret: str, completions: Completions) -> None:
         self.application_ = telegram_app
         self.secret = secret.encode()
+        self.completions = completions
 
     async def post(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "").encode()
@@ -66,8 +92,13 @@ class _UpdateHandler(tornado.web.RequestHandler):
             self.set_status(400)
             return
         # No await between the running check and the put: stop() cannot slip in between, so
-        # every update answered 200 is processed before the application stops.
+        # every update accepted is processed before the application stops.
+        finished = self.completions.expect(update.update_id)
         self.application_.update_queue.put_nowait(update)
+        try:
+            await asyncio.wait_for(asyncio.shield(finished), ACK_TIMEOUT)
+        except TimeoutError:
+            logger.info("webhook: update %s still in progress, acknowledged", update.update_id)
         self.set_status(200)
 
 
@@ -89,17 +120,28 @@ class _HealthHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(status))
 
 
-def make_web_app(application: TelegramApp, options: WebhookOptions) -> tornado.web.Application:
+def make_web_app(
+    application: TelegramApp, options: WebhookOptions, completions: Completions | None = None
+) -> tornado.web.Application:
     # Handler keyword arguments must not be called "application": tornado's RequestHandler
     # takes its own web application under that name.
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    if completions is None:
+        completions = Completions()
+        processor = application.update_processor
+        if isinstance(processor, PerUserUpdateProcessor):
+            processor.add_done_listener(completions.done)
     return tornado.web.Application(
         [
             (r"/health", _HealthHandler, {"telegram_app": application}),
             (
                 re.escape(options.path),
                 _UpdateHandler,
-                {"telegram_app": application, "secret": options.secret},
+                {
+                    "telegram_app": application,
+                    "secret": options.secret,
+                    "completions": completions,
+                },
             ),
         ]
     )
@@ -127,9 +169,7 @@ async def serve_webhook(application: TelegramApp, options: WebhookOptions) -> No
     webhook stays registered: other replicas may serve it, and a restart takes over.
     """
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop_on_signals(stop)
     async with application:
         await on_startup(application)
         await application.start()
@@ -147,7 +187,8 @@ async def serve_webhook(application: TelegramApp, options: WebhookOptions) -> No
         try:
             await _register(application, options)
             logger.info("webhook listening on %s:%d%s", options.listen, options.port, options.path)
-            await stop.wait()
+            async with housekeeping(runtime_of(application)):
+                await stop.wait()
         finally:
             logger.info("webhook: stopping, finishing the updates in progress")
             server.stop()

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from agent.store import Draft, Store, TurnBusyError, new_id, now_iso
+from agent.store import Delivery, Draft, Erased, Feedback, Store, TurnBusyError, new_id, now_iso
+from agent.store_records import AddFeedback, SaveDraft
 from agent.turns import Session
 
 
@@ -254,3 +255,66 @@ class StoreContract:
             with store.user_turn("u:1"):
                 store.save_session(store.load_session("u:1"))
         assert store.load_session("u:1").version == 3
+
+    # -- one transaction per turn, delivery bookkeeping, erasure (branch i13) -------------------
+    def _draft(self, user: str, title: str) -> Draft:
+        return Draft(new_id(), user, "fiche_projet", title, {"titre": title}, now_iso(), now_iso())
+
+    def test_commit_turn_applies_the_writes_and_the_session_together(self, store: Store) -> None:
+        draft = self._draft("u:1", "Projet atomique")
+        feedback = Feedback(new_id(), "u:1", "Q ?", "R.", ["src"], None, now_iso())
+        session = Session("u:1", flow="fiche_projet", recent_updates=[41, 42])
+        store.commit_turn(session, [SaveDraft(draft), AddFeedback(feedback)], 42)
+        assert store.get_draft("u:1", draft.draft_id) == draft
+        assert [f.feedback_id for f in store.list_feedback()] == [feedback.feedback_id]
+        loaded = store.load_session("u:1")
+        assert loaded.flow == "fiche_projet" and loaded.recent_updates == [41, 42]
+        assert store.get_delivery("u:1") == Delivery("u:1", 42, None)
+
+    def test_a_failing_turn_commits_nothing(self, store: Store) -> None:
+        store.save_session(Session("u:1", flow="avant"))
+        draft = self._draft("u:1", "Jamais écrit")
+        broken = SaveDraft(Draft(draft.draft_id, "u:1", "fiche_projet", "x", {"k": {1}}, "", ""))
+        with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises
+            store.commit_turn(Session("u:1", flow="après"), [SaveDraft(draft), broken], 7)
+        assert store.get_draft("u:1", draft.draft_id) is None
+        assert store.load_session("u:1").flow == "avant"
+        assert store.list_undelivered() == []
+
+    def test_mark_delivered_clears_only_its_own_update(self, store: Store) -> None:
+        store.commit_turn(Session("u:1"), [], 10)
+        store.commit_turn(Session("u:2"), [], 11)
+        assert [d.user_id for d in store.list_undelivered()] == ["u:1", "u:2"]
+        store.mark_delivered("u:1", 9, 500)  # an older turn's mark: u:1 still waits for 10
+        assert store.get_delivery("u:1") == Delivery("u:1", 10, 500)
+        store.mark_delivered("u:1", 10, 501)
+        assert store.get_delivery("u:1") == Delivery("u:1", None, 501)
+        assert [d.user_id for d in store.list_undelivered()] == ["u:2"]
+        store.save_session(store.load_session("u:1"))  # a plain save keeps the bookkeeping
+        assert store.get_delivery("u:1") == Delivery("u:1", None, 501)
+
+    def test_erase_user_keeps_or_drops_the_access_decision(self, store: Store) -> None:
+        for user in ("u:1", "u:2"):
+            store.set_user(user, "revoked", "Jean Dupont")
+            store.save_session(Session(user, history=[{"q": "Q", "a": "R"}]))
+            store.save_draft(self._draft(user, "Brouillon"))
+            store.add_feedback(user, "Q", "R", [])
+        erased = store.erase_user("u:1", keep_access=True)
+        assert erased == Erased(sessions=1, drafts=1, feedback=1, user=True)
+        record = store.get_user("u:1")
+        assert record is not None and record.status == "revoked" and record.display_name == ""
+        assert store.load_session("u:1").history == [] and store.list_drafts("u:1") == []
+        assert store.erase_user("u:2", keep_access=False).user and store.get_user("u:2") is None
+        assert store.list_feedback() == []
+        assert not store.erase_user("u:3", keep_access=True).anything
+        store.scrub()  # nothing left to hide, and it must not fail
+
+    def test_forget_users_drops_old_records_of_one_status(self, store: Store) -> None:
+        store.set_user("u:old", "denied", "Ancien")
+        store.set_user("u:kept", "revoked", "Révoqué")
+        store.save_draft(self._draft("u:old", "Brouillon"))
+        future = "9999-01-01T00:00:00+00:00"
+        assert store.forget_users("denied", "2000-01-01T00:00:00+00:00") == []
+        assert store.forget_users("denied", future) == ["u:old"]
+        assert store.get_user("u:old") is None and store.list_drafts("u:old") == []
+        assert store.get_user("u:kept") is not None

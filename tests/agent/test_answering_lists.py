@@ -155,7 +155,7 @@ def test_list_question_gets_every_item_with_the_citation() -> None:
     answer = compose("Quelles sont les 7 actions du plan ?", passage(text, "Les actions du plan"))
     lines = answer.splitlines()
     assert lines[0] == "Le plan impose sept actions aux hôpitaux. [1]"
-    assert lines[1:8] == [f"• Action {n} : mesure numéro {n} du plan." for n in range(1, 8)]
+    assert lines[1:8] == [f"{n}. Action {n} : mesure numéro {n} du plan." for n in range(1, 8)]
     assert lines[8] == "Les échéances sont fixées par l'ARS. [1]"
     assert "liste abrégée" not in answer
 
@@ -163,7 +163,7 @@ def test_list_question_gets_every_item_with_the_citation() -> None:
 def test_same_question_without_list_intent_gets_sentences() -> None:
     text = f"Le plan impose sept actions aux hôpitaux. {ACTIONS}"
     answer = compose("Le plan impose-t-il des mesures aux hôpitaux ?", passage(text))
-    assert "•" not in answer and "[1]" in answer
+    assert "\n1. " not in answer and "[1]" in answer
 
 
 def test_a_list_without_intro_gets_a_cited_first_line() -> None:
@@ -171,8 +171,8 @@ def test_a_list_without_intro_gets_a_cited_first_line() -> None:
     answer = compose("quels prérequis pour la PSSI ?", passage(text, uncertain=True))
     assert answer.splitlines() == [
         "D'après la source [1] (à confirmer) :",
-        "• Le prérequis P1 demande une PSSI validée.",
-        "• Le prérequis P2 demande une organisation.",
+        "1. Le prérequis P1 demande une PSSI validée.",
+        "2. Le prérequis P2 demande une organisation.",
     ]
 
 
@@ -180,8 +180,8 @@ def test_long_list_is_bounded_and_says_so() -> None:
     items = "\n".join(f"- élément {n} de la liste des pièces" for n in range(1, 15))
     text = f"Le dossier comporte les pièces suivantes :\n{items}"
     answer = compose("quelles sont les pièces du dossier ?", passage(text))
-    bullets = [line for line in answer.splitlines() if line.startswith("• ")]
-    assert len(bullets) == MAX_LIST_ITEMS
+    numbered = [line for line in answer.splitlines() if line[:1].isdigit()]
+    assert len(numbered) == MAX_LIST_ITEMS
     assert answer.splitlines()[-1] == LIST_ABRIDGED.format(number=1)
 
 
@@ -207,7 +207,7 @@ def test_a_list_of_other_things_is_not_used() -> None:
         "Le programme compte quatre domaines : annuaires, continuité, identité, postes de travail."
     )
     answer = compose("quels sont les objectifs du domaine 2 ?", passage(text))
-    assert "•" not in answer and "[1]" in answer
+    assert "\n1. " not in answer and "[1]" in answer
 
 
 def test_date_question_keeps_the_dated_sentence() -> None:

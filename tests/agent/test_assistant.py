@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from agent import messages
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.evidence_dates import fr_month_year
@@ -195,7 +196,9 @@ def test_cancel(assistant: Assistant) -> None:
 
 
 def test_button_of_a_finished_flow_is_stale(assistant: Assistant) -> None:
-    assert "plus valable" in texts(assistant.handle(Turn("u:1", action="flow:whatever")))
+    (reply,) = assistant.handle(Turn("u:1", action="flow:whatever"))
+    assert isinstance(reply, TextReply) and reply.kind == "stale"
+    assert reply.text == messages.STALE_QUESTION
 
 
 def stored_bytes(path: Path) -> bytes:
@@ -233,3 +236,21 @@ def test_patient_data_is_refused_before_the_session(
 def test_a_question_with_patient_data_is_not_a_question(assistant: Assistant) -> None:
     problem = assistant.validate_question("Mme Durand, 67 ans, hospitalisée en cardiologie")
     assert problem is not None and "données de patient" in problem
+
+
+def test_a_flagged_turn_saves_no_update_id(
+    knowledge_index: KnowledgeIndex, tmp_path: Path
+) -> None:
+    assistant = make_assistant(knowledge_index, tmp_path / "care.sqlite3")
+    assistant.handle(Turn("u:1", "/echo", update_id=1))
+    before = assistant.store.load_session("u:1")
+    warning, pending = assistant.handle(Turn("u:1", "DUPONT Jean 12/03/1956", update_id=2))
+    assert isinstance(warning, TextReply) and warning.kind == "privacy"
+    assert isinstance(pending, TextReply) and pending.text == "Question 1 ?"
+    after = assistant.store.load_session("u:1")
+    assert after.recent_updates == before.recent_updates == [1]
+    assert after.flow_state == before.flow_state
+    # the same update id, cleaned by the user and sent again, is a new turn (not a replay)
+    (reply,) = assistant.handle(Turn("u:1", "Jean", update_id=2))
+    assert isinstance(reply, TextReply) and reply.text == "Question 2 ?"
+    assistant.store.close()

@@ -29,12 +29,15 @@ from agent.turns import (
     Turn,
 )
 from drafting import DossierDrafter, load_dossier_knowledge
-from retrieval import SearchResult
+from retrieval import SearchResult, load_source_notes
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 28)
+TITLES = {note.id: note.title for note in load_source_notes(ROOT / "knowledge")}
 DRAFTER = DossierDrafter(
-    load_dossier_knowledge(ROOT / "knowledge" / "dossier"), clock=lambda: TODAY
+    load_dossier_knowledge(ROOT / "knowledge" / "dossier"),
+    source_titles=TITLES,
+    clock=lambda: TODAY,
 )
 
 
@@ -72,10 +75,20 @@ def text_of(replies: list[Reply]) -> str:
 
 
 def question(step: FlowStep) -> str:
-    """The header line of the last question asked."""
+    """The header line of the last question asked (after the receipt of the last answer)."""
     last = step.replies[-1]
     assert isinstance(last, TextReply | ChoiceReply), last
-    return (last.text if isinstance(last, TextReply) else last.question).split("\n")[0]
+    text = last.text if isinstance(last, TextReply) else last.question
+    if text.startswith(("✓ ", "↩ ")):
+        text = text.split("\n\n", 1)[-1]
+    return text.split("\n")[0]
+
+
+def receipt(step: FlowStep) -> str:
+    """The first line of the first message: « ✓ label : value » after an answer."""
+    first = step.replies[0]
+    assert isinstance(first, TextReply | ChoiceReply), first
+    return (first.text if isinstance(first, TextReply) else first.question).split("\n")[0]
 
 
 def options(step: FlowStep) -> list[str]:
@@ -141,10 +154,11 @@ def test_fiche_projet_to_a_word_document(fiche: Chat, store: SqliteStore) -> Non
     assert question(step) == "[1/30] Titre du projet (obligatoire)"
     step = play(fiche, IDENTITY)
     assert question(step).startswith("Objectifs : voici les objectifs officiels du dispositif D2")
-    assert "(source : care-d2-continuite-reprise)" in text_of(step.replies)
+    assert f"(source : {TITLES['care-d2-continuite-reprise']})" in text_of(step.replies)
+    assert "care-d2-continuite-reprise" not in text_of(step.replies)  # no internal identifier
     assert options(step) == ["dr:offer:yes", "dr:offer:no"]
     step = play(fiche, ["oui"])
-    assert "J'ai repris 4 objectif(s)" in text_of(step.replies)
+    assert receipt(step).startswith("✓ Objectifs : 4 objectif(s) officiel(s) repris")
     assert question(step) == "[21/29] Objectifs — objectif n° 1 : Échéance (facultatif)"
     step = play(fiche, ["30/06/2026", "passer", "passer", "30/09/2026"])
     assert (
@@ -222,11 +236,15 @@ def test_navigation_passer_retour_modifier_apercu(fiche: Chat) -> None:
     fiche.start()
     step = fiche.say("passer")
     assert "obligatoire : je ne peux pas le passer" in text_of(step.replies)
-    play(fiche, ["Projet A", "dr:opt:D2", "CH", "770001238"])
-    step = fiche.say("retour")
+    step = play(fiche, ["Projet A", "dr:opt:D2", "CH", "770001238"])
+    assert receipt(step) == "✓ FINESS juridique (EJ) : 770001238"
+    step = fiche.say("retour")  # takes the answer back and asks again
+    assert receipt(step).startswith("↩ Réponse annulée : « 770001238 » retiré de « FINESS")
     assert question(step).endswith("FINESS juridique (EJ) (obligatoire)")
-    assert "Valeur actuelle : 770001238" in text_of(step.replies)
-    play(fiche, ["750712184", "passer"])
+    assert "Valeur actuelle" not in text_of(step.replies)
+    assert "finess_ej" not in fiche.ctx.store.list_drafts("tg:42")[0].answers["etablissement"]
+    step = play(fiche, ["750712184", "passer"])
+    assert receipt(step) == "✓ FINESS géographiques (EG) concernés : passé"
     step = fiche.say("modifier titre")
     assert "Valeur actuelle : Projet A" in text_of(step.replies)
     step = fiche.say("Projet B")
@@ -308,7 +326,10 @@ def test_prefill_from_the_eligibility_profile(store: SqliteStore) -> None:
     assert "Statut juridique : Établissement privé à but non lucratif (dont ESPIC)" in intro
     assert "FINESS géographiques" not in intro  # an invalid profile value is not taken
     answers = store.list_drafts("tg:42")[0].answers
-    assert answers["dispositif"] == "D2" and answers["pssi_date_validation"] == "2025-03-14"
+    assert answers["dispositif"] == "D2"
+    # the profile's PSSI *review* date is not its *validation* date: not prefilled
+    assert "pssi_date_validation" not in answers
+    assert "Date de validation de la PSSI" not in intro
     step = play(chat, ["Projet", "CH"])
     assert question(step).endswith("FINESS géographiques (EG) concernés (facultatif)")
 
@@ -360,7 +381,8 @@ def test_a_new_lettre_starts_clean_and_picks_commitments(store: SqliteStore) -> 
     assert question(step).endswith("Engagements retenus (facultatif)")
     listing = text_of(step.replies)
     assert "1. atteindre les objectifs du dispositif retenu" in listing
-    assert "[source : care-financement-modalites]" in listing and "[pratique usuelle]" in listing
+    assert f"[source : {TITLES['care-financement-modalites']}]" in listing
+    assert "[pratique usuelle]" in listing
     step = lettre.say("1, 2, 99")
     assert "ne correspond à aucun engagement" in text_of(step.replies)
     step = play(lettre, ["1, 2, 3", "passer", "Montville", "15/01/2026"])
@@ -379,13 +401,42 @@ def test_an_answers_file_can_be_sent_mid_dialogue(fiche: Chat) -> None:
     content = content.replace('finess_ej: "770001238"', 'finess_ej: "770001239"')
     step = fiche.send_file("reponses.yaml", content.encode())
     note = text_of(step.replies)
-    assert "Fichier « reponses.yaml » importé" in note
-    assert "FINESS juridique (EJ) : la clé de contrôle" in note
+    assert note.startswith("Fichier « reponses.yaml » : 29 champ(s) repris — Titre du projet,")
+    assert "Ignoré" not in note  # every key of the example is a field
+    assert "Écarté car invalide" in note and "FINESS juridique (EJ) : la clé de contrôle" in note
     assert question(step) == "[4/30] FINESS juridique (EJ) (obligatoire)"  # asked again
     step = fiche.say("770001238")
     assert options(step)[0] == "dr:gen:docx"  # everything else came from the file
     step = fiche.send_file("x.yaml", b"\xff")
     assert "UTF-8" in text_of(step.replies)
+
+
+def test_an_import_says_exactly_what_it_used_and_ignored(fiche: Chat) -> None:
+    fiche.start()
+    step = fiche.send_file("r.yaml", b"foo: 1\nbar: {x: 2}\ntitre_projet: X\n")
+    note = text_of(step.replies)
+    assert note.startswith("Fichier « r.yaml » : je n'y ai reconnu aucun champ, rien n'a")
+    assert "Ignoré (3) : « foo », « bar.x », « titre_projet »" in note
+    (draft,) = fiche.ctx.store.list_drafts("tg:42")
+    assert set(draft.answers) == {"_meta"}  # nothing stored
+    step = fiche.send_file("s.yaml", b"titre: Projet fichier\nsurnom: Z\n")
+    note = text_of(step.replies)
+    assert note.startswith("Fichier « s.yaml » : 1 champ(s) repris — Titre du projet.")
+    assert "Ignoré (1) : « surnom »" in note
+
+
+def test_modele_sends_an_answers_file_that_loads_back(fiche: Chat) -> None:
+    fiche.start()
+    step = fiche.say("modèle")
+    template = document(FlowStep(step.replies[:1]))
+    assert template.filename == "reponses-fiche-projet.yaml"
+    text = template.content.decode("utf-8")
+    assert "# Titre du projet (obligatoire)" in text and "examples/" not in text
+    step = fiche.send_file("modele.yaml", template.content)  # empty values: nothing taken
+    assert "je n'y ai reconnu aucun champ" in text_of(step.replies)
+    filled = text.replace("titre: ''", "titre: Projet du modèle", 1).encode()
+    step = fiche.send_file("modele.yaml", filled)
+    assert "1 champ(s) repris — Titre du projet" in text_of(step.replies)
 
 
 def test_a_draft_survives_a_new_process(tmp_path: Path) -> None:
@@ -506,6 +557,15 @@ def make_assistant(path: Path) -> Assistant:
     )
 
 
+def turn_for(user: str, value: str, replies: list[Reply]) -> Turn:
+    """Typed text, or a press on the button ``value`` of the last question shown."""
+    if not value.startswith("dr:"):
+        return Turn(user, value)
+    (choice,) = [r for r in replies if isinstance(r, ChoiceReply)][-1:]
+    assert value in [o.action for o in choice.options], (value, choice.options)
+    return Turn(user, "", action=value, token=choice.token)
+
+
 def test_fiche_projet_end_to_end_through_the_assistant(tmp_path: Path) -> None:
     path = tmp_path / "care.sqlite3"
     assistant = make_assistant(path)
@@ -513,8 +573,7 @@ def test_fiche_projet_end_to_end_through_the_assistant(tmp_path: Path) -> None:
     replies = assistant.handle(Turn(user, "/fiche_projet"))
     assert "Titre du projet" in text_of(replies)
     for value in IDENTITY[:5]:
-        turn = Turn(user, "", action=value) if value.startswith("dr:") else Turn(user, value)
-        replies = assistant.handle(turn)
+        replies = assistant.handle(turn_for(user, value, replies))
     replies = assistant.handle(Turn(user, "Qu'est-ce que le FINESS géographique ?"))
     assert "Je ne sais pas" in text_of(replies)  # answered (here: not found)…
     assert "SIRET (facultatif)" in text_of(replies)  # … then the pending question again
@@ -524,8 +583,7 @@ def test_fiche_projet_end_to_end_through_the_assistant(tmp_path: Path) -> None:
     replies = restarted.resume(user)
     assert "Reprenons" in text_of(replies) and "SIRET (facultatif)" in text_of(replies)
     for value in IDENTITY[5:]:
-        turn = Turn(user, "", action=value) if value.startswith("dr:") else Turn(user, value)
-        replies = restarted.handle(turn)
+        replies = restarted.handle(turn_for(user, value, replies))
     replies = restarted.handle(Turn(user, "générer"))
     reply = replies[-1]
     assert isinstance(reply, DocumentReply) and reply.filename.endswith(".docx")
@@ -546,3 +604,16 @@ def test_the_flows_are_drafting_flows() -> None:
         ("mes_dossiers", "/mes_dossiers"),
     ]
     assert all(isinstance(f, DraftingFlow) for f in build_drafting_flows(DRAFTER)[:2])
+
+
+def test_modifier_accepts_the_words_of_the_labels(fiche: Chat) -> None:
+    fiche.start()
+    play(fiche, ["Projet", "dr:opt:D2"])
+    for words, asked in (
+        ("modifier FINESS juridique", "FINESS juridique (EJ) (obligatoire)"),
+        ("modifier titre du projet", "Titre du projet (obligatoire)"),
+    ):
+        step = fiche.say(words)
+        assert question(step).endswith(asked), words
+    step = fiche.say("modifier budget 2 montant")  # no second item yet: not a field to edit
+    assert "Je ne trouve pas ce champ" in text_of(step.replies)

@@ -61,6 +61,16 @@ class Chat:
         turn = Turn("tg:42", "", action=action)
         return self._persist(self.flow.handle(self.ctx, self.state, turn))
 
+    def details(self, step: FlowStep) -> list[Reply]:
+        """Press « Détails » under the verdict."""
+        (summary,) = step.replies
+        assert isinstance(summary, TextReply) and summary.styled
+        ((label, action),) = [(o.label, o.action) for o in summary.options]
+        assert label == "Détails" and action.startswith("sys:more:eligibilite:")
+        shown = self.flow.details(self.ctx, action.split(":", 3)[3])
+        assert shown is not None
+        return shown
+
 
 @pytest.fixture
 def chat(book: RuleBook, tmp_path: Path) -> Iterator[Chat]:
@@ -136,11 +146,17 @@ def test_full_interview_with_back_unknown_invalid_and_free_question(chat: Chat) 
     step = chat.say("15,9")
 
     assert step.done
-    report = texts(step.replies)
-    assert (
-        "Éligibilité aux financements CaRE au 28 novembre 2026 (règles version 2026.2)" in report
+    summary = texts(step.replies)
+    assert summary.startswith(
+        "Éligibilité aux financements CaRE au 28 novembre 2026 (règles version 2026.2)"
     )
-    assert "Domaine 2 — Stratégie de continuité et de reprise d'activité" in report
+    assert (
+        "• Domaine 2 : **à confirmer** · **candidature close depuis le 31 octobre 2025**"
+        in summary
+    )
+    assert len(summary) <= 1500
+    report = texts(chat.details(step))
+    assert "**Domaine 2 — Stratégie de continuité et de reprise d'activité**" in report
     assert "Verdict : à confirmer · candidature : fermée" in report
     assert "Organisation projet du PCRA (prérequis P2)" in report
     # the 66 % coverage is an objective to reach by the declaration, not a missing prerequisite
@@ -163,7 +179,7 @@ def test_esms_needs_one_question_and_gets_the_other_strands(chat: Chat) -> None:
     chat.start()
     step = chat.say("un EHPAD")
     assert step.done
-    report = texts(step.replies)
+    report = texts(chat.details(step))
     assert "kit PSCA" in report and "voyez avec votre ARS" in report
     assert "hors champ pour le médico-social" in report
     assert chat.session.profile == {"categorie": "esms"}
@@ -208,13 +224,16 @@ def test_cancel_word(chat: Chat) -> None:
 def test_argument_restricts_the_dispositifs(chat: Chat) -> None:
     step = chat.start("D1 HospiConnect inconnu")
     assert "Je ne connais pas « inconnu »" in texts(step.replies)
+    assert "HospiConnect, exercice." in texts(step.replies)  # names users type, no rule ids
+    assert "exercice_crise" not in texts(step.replies)
     chat.say("clinique")
     chat.say(EJ)
     step = chat.say(EJ)  # no PSSI questions: D2 is not in scope
     assert step.done
-    headings = [r.text.split("\n", 1)[0] for r in step.replies if isinstance(r, TextReply)]
-    assert "Domaine 1 — Annuaires techniques et exposition sur internet" in headings
-    assert not any(h.startswith("Domaine 2") for h in headings)
+    assert "• Domaine 1 :" in texts(step.replies) and "Domaine 2" not in texts(step.replies)
+    headings = [r.text.split("\n", 1)[0] for r in chat.details(step) if isinstance(r, TextReply)]
+    assert "**Domaine 1 — Annuaires techniques et exposition sur internet**" in headings
+    assert not any(h.startswith("**Domaine 2") for h in headings)
 
 
 def test_verdicts_cite_their_sources(book: RuleBook, tmp_path: Path) -> None:
@@ -223,7 +242,7 @@ def test_verdicts_cite_their_sources(book: RuleBook, tmp_path: Path) -> None:
     chat = Chat(EligibilityFlow(book, source_info_from_notes(notes)), store)
     chat.start()
     step = chat.say("autre")
-    verdicts = [r for r in step.replies if isinstance(r, TextReply) and r.kind == "answer"]
+    verdicts = [r for r in chat.details(step) if isinstance(r, TextReply) and r.sources]
     assert len(verdicts) == 5
     d1 = verdicts[0]
     assert [ref.number for ref in d1.sources] == list(range(1, len(d1.sources) + 1))
@@ -268,8 +287,9 @@ def test_end_to_end_through_the_assistant(book: RuleBook, tmp_path: Path) -> Non
     replies = assistant.handle(
         Turn(
             "tg:7",
-            "Établissement de santé privé à but non lucratif (ESPIC…)",
+            "Privé non lucratif (ESPIC)",
             action="elig:categorie=es_prive_non_lucratif",
+            token=question(replies).token,
         )
     )
     assert "FINESS juridique" in question(replies).question
@@ -284,7 +304,10 @@ def test_end_to_end_through_the_assistant(book: RuleBook, tmp_path: Path) -> Non
     assert "FINESS juridique" in texts(assistant.resume("tg:7"))
     for text in (EJ, EJ, "oui", "01/09/2025", "oui"):
         replies = assistant.handle(Turn("tg:7", text))
-    report = texts(replies)
+    (summary,) = replies
+    assert isinstance(summary, TextReply) and "• Domaine 2 : **éligible**" in summary.text
+    (details,) = summary.options
+    report = texts(assistant.handle(Turn("tg:7", "Détails", action=details.action)))
     assert "Verdict : éligible · candidature : fermée" in report
     session = assistant.store.load_session("tg:7")
     assert session.flow is None

@@ -22,7 +22,7 @@ from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.drafting_flow import FicheProjetFlow
 from agent.store import Draft, SqliteStore, TurnBusyError
-from agent.turns import Turn
+from agent.turns import ChoiceReply, Turn
 from retrieval import GlossaryEntry, SearchResult, SourceNote, analyze_text
 from tests.agent.test_drafting_flow import DRAFTER, IDENTITY, TODAY
 
@@ -56,7 +56,8 @@ def check_answers_kept(answers: dict[str, Any], state: dict[str, Any], sent: lis
     filled = [f"objectifs[{n}].{key}" for n, item in enumerate(items) for key in item]
     assert filled == objective_paths(len(sent))
     # « retour » keeps the last 50 questions answered: the newest ones, each once, in order
-    answered = [path for path in state["back"] if path.startswith("objectifs")]
+    paths = [entry["path"] for entry in state["back"]]  # each with the value « retour » restores
+    answered = [path for path in paths if path.startswith("objectifs")]
     assert answered == objective_paths(len(sent))[-len(answered) :]
     assert len(answered) == min(len(sent), BACK_KEPT)
 
@@ -83,8 +84,13 @@ def drafting_assistant(store: SqliteStore) -> Assistant:
 
 
 def send(assistant: Assistant, value: str) -> None:
-    action = value if value.startswith("dr:") else None
-    assistant.handle(Turn(USER, "" if action else value, action))
+    """Typed text, or a press on a button of the pending question (``dr:…``), bound to it by
+    the token its keyboard is shown with (``Assistant.resume`` shows it again)."""
+    if not value.startswith("dr:"):
+        assistant.handle(Turn(USER, value))
+        return
+    (shown,) = [r for r in assistant.resume(USER) if isinstance(r, ChoiceReply)]
+    assistant.handle(Turn(USER, "", value, token=shown.token))
 
 
 def draft_and_state(store: SqliteStore) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -227,7 +233,8 @@ def test_without_the_turn_lock_one_of_two_answers_is_lost(tmp_path: Path) -> Non
     answers, state = draft_and_state(store)
     # both turns answered objectifs[0].intitule from the same draft: the last save won
     assert len(answers["objectifs"]) == 1 and list(answers["objectifs"][0]) == ["intitule"]
-    assert [p for p in state["back"] if p.startswith("objectifs")] == ["objectifs[0].intitule"]
+    paths = [entry["path"] for entry in state["back"]]
+    assert [p for p in paths if p.startswith("objectifs")] == ["objectifs[0].intitule"]
     store.close()
 
 

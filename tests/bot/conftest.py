@@ -429,6 +429,11 @@ def user_json(user_id: int) -> dict[str, Any]:
     }
 
 
+# Update ids, like Telegram's, are never reused: not by a second application on the same store
+# (a restart), not by another test. An update processed twice is a duplicate the bot drops.
+_UPDATE_IDS = itertools.count(1)
+
+
 class BotHarness:
     """One running application, its fake Bot API and its store; updates in, calls out."""
 
@@ -436,7 +441,7 @@ class BotHarness:
         self.app = application
         self.api = request
         self.store = store
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS
         self._message_ids = itertools.count(1)
 
     @property

@@ -33,9 +33,14 @@ class Thresholds:
     wrongly_declined: float  # ceiling: in-scope questions answered with a decline
 
 
-# Measured on 2026-12-03 (443 questions): accuracy 0.806, forbidden 6, declines correct 0.39,
-# wrongly declined 0.026; set a little below so that an unrelated change does not flip CI.
-THRESHOLDS = Thresholds(accuracy=0.78, forbidden=8, declines_correct=0.35, wrongly_declined=0.04)
+# Measured on 2026-12-03 (443 questions) before the answer pipeline of issue 12: accuracy 0.806,
+# forbidden 6, declines correct 0.39, wrongly declined 0.026. With it (branch i12b, after i11's
+# corrections): accuracy 0.930, forbidden 1, declines correct 0.99, wrongly declined 0.006.
+# The thresholds are the acceptance levels of issue 12; the one forbidden hit left is f011, whose
+# `must_not` "arrete du 30 janvier 2026" also matches the correction « l'appeler « arrêté du
+# 30 janvier 2026 » est inexact » (asked of i12a on the board): set it to 0 once the pattern
+# excludes that quote.
+THRESHOLDS = Thresholds(accuracy=0.90, forbidden=1, declines_correct=0.90, wrongly_declined=0.03)
 
 
 @pytest.fixture(scope="module")

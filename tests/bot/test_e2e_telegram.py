@@ -11,12 +11,15 @@ from __future__ import annotations
 import io
 import json
 import socket
+import sqlite3
+import stat
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +32,10 @@ from tests.bot.fake_bot_api import SECRET_HEADER, Event, FakeBotApi, Posted
 pytestmark = pytest.mark.timeout(180)
 
 ADMIN, REFERENT, DRAFTER, ELIGIBLE, STRANGER, HOOKED = 7001, 7002, 7003, 7004, 7666, 7010
-ALLOWED = [REFERENT, DRAFTER, ELIGIBLE, HOOKED]
+CRASHED, ERASER = 7020, 7021
+ALLOWED = [REFERENT, DRAFTER, ELIGIBLE, HOOKED, CRASHED, ERASER]
 QUESTION = "Qu'est-ce que le programme CaRE ?"
+VERDICT = "Éligibilité aux financements CaRE au"
 WEBHOOK_SECRET = "e2e-Secret_0123456789"
 OTHER_TOKEN = "987654321:AAOther-T0ken_abcdefghijklmnopqrstuvw"
 
@@ -96,7 +101,7 @@ def test_a_question_gets_a_cited_answer_with_sources_and_feedback_buttons(
 ) -> None:
     posted = fake.send_text(REFERENT, QUESTION)
     answer = fake.wait_for(REFERENT, sent, since=posted, timeout=30)
-    assert "CaRE" in answer.text and "[1]" in answer.text
+    assert "CaRE" in answer.text and "¹" in answer.text and '<a href="https://' in answer.text
     labels = [label for label, _ in answer.buttons]
     assert labels[0] == "📚 Sources" and "👍" in labels
     assert answer.params.get("parse_mode") == "HTML"
@@ -116,7 +121,7 @@ def _answer_with_first_option(fake: FakeBotApi, question: Event) -> tuple[Posted
     """Press the first button of ``question``; the next question or the verdict comes back."""
     posted = fake.press(ELIGIBLE, question.buttons[0][1])
     reply = fake.wait_for(
-        ELIGIBLE, lambda e: sent(e) and ("elig:" in str(e.buttons) or "Verdict" in e.text),
+        ELIGIBLE, lambda e: sent(e) and ("elig:" in str(e.buttons) or VERDICT in e.text),
         since=posted,
     )  # fmt: skip
     return posted, reply
@@ -142,14 +147,15 @@ def test_the_eligibility_interview_reaches_a_verdict_across_a_sigkill(
 
     question = resumed
     for _ in range(12):
-        if "Verdict" in question.text:
+        if VERDICT in question.text:
             break
         _, question = _answer_with_first_option(fake, question)
-    verdicts = [e.text for e in fake.messages(ELIGIBLE) if "Verdict :" in e.text]
-    assert any(text.startswith("Domaine 1") for text in verdicts)
-    assert all("[" in text for text in verdicts)  # each verdict cites its sources
-    profile = fake.wait_for(ELIGIBLE, lambda e: sent(e) and "profil" in e.text, since=posted)
-    assert "/fiche_projet" in profile.text
+    verdict = question  # the verdict: ONE message, a line per dispositif, « Détails » under it
+    assert "• Domaine 1 : <b>" in verdict.text and "/fiche_projet" in verdict.text
+    assert [label for label, _ in verdict.buttons] == ["Détails"]
+    posted = fake.press_label(ELIGIBLE, "Détails")
+    details = fake.wait_for(ELIGIBLE, lambda e: sent(e) and "Pourquoi" in e.text, since=posted)
+    assert "Verdict :" in details.text and '<a href="https://' in details.text  # cited
 
 
 def test_the_fiche_projet_interview_sends_a_docx_draft(
@@ -161,9 +167,10 @@ def test_the_fiche_projet_interview_sends_a_docx_draft(
     assert "Titre du projet" in first.text
     posted = fake.send_text(DRAFTER, title)
     second = fake.wait_for(DRAFTER, has_buttons("dr:opt:"), since=posted)  # type: ignore[arg-type]
+    assert second.text.startswith(f"✓ Titre du projet : {title}\n\n[2/")
     assert "Dispositif CaRE" in second.text
-    posted = fake.press(DRAFTER, "dr:opt:D2")
-    fake.wait_for(DRAFTER, lambda e: sent(e) and e.text.startswith("[3/"), since=posted)
+    posted = fake.press_label(DRAFTER, "D2 — continuité, reprise")
+    fake.wait_for(DRAFTER, lambda e: sent(e) and "\n\n[3/" in e.text, since=posted)
 
     posted = fake.send_text(DRAFTER, "générer")
     delivered = fake.wait_for(DRAFTER, lambda e: e.method == "sendDocument", since=posted)
@@ -176,6 +183,78 @@ def test_the_fiche_projet_interview_sends_a_docx_draft(
     assert title in text
     assert "brouillon" in text.lower()
     assert "D2" in text
+
+
+def stored_draft(data_dir: Path, user: int) -> dict[str, object]:
+    """The user's draft as the store holds it (read-only, while the bot may run)."""
+    uri = f"file:{data_dir / 'care.sqlite3'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        rows = conn.execute("SELECT answers FROM drafts WHERE user_id = ?", (f"tg:{user}",))
+        (answers,) = [json.loads(row[0]) for row in rows]
+    return dict(answers)
+
+
+def test_a_sigkill_between_saving_and_replying_puts_no_value_in_the_wrong_field(
+    polling: PollingBot, fake: FakeBotApi, data_dir: Path
+) -> None:
+    """The answer is saved, the process dies before replying; the user typed on meanwhile.
+    After the restart: « Reprenons », the saved answer is not applied again, and the answers
+    typed meanwhile land in their own fields, in order (none lost, none shifted)."""
+    title = "Projet coupé net"
+    posted = fake.send_text(CRASHED, "/fiche_projet")
+    fake.wait_for(CRASHED, lambda e: sent(e) and "[1/" in e.text, since=posted)
+    fake.delay("sendMessage", 20.0)  # the reply hangs: the turn is saved, nothing is shown
+    typed = fake.send_text(CRASHED, title)
+    fake.wait_for_call(
+        "sendMessage", after=typed.at, predicate=lambda c: c.params.get("chat_id") == CRASHED
+    )
+    assert stored_draft(data_dir, CRASHED)["titre"] == title  # saved, reply not yet sent
+    fake.send_text(CRASHED, "D2")  # the user goes on typing, answers queue up
+    fake.send_text(CRASHED, "CH de Coupeville")
+    polling.process.kill()
+    fake.delay("sendMessage", 0)
+    mark = fake.mark(CRASHED)
+
+    polling.restart()
+    done = fake.wait_for(
+        CRASHED,
+        lambda e: sent(e) and e.text.startswith("✓ Raison sociale de l'établissement :"),
+        since=mark,
+        timeout=60,
+    )
+    assert done.text.startswith("✓ Raison sociale de l'établissement : CH de Coupeville")
+    shown = [e.text for e in fake.messages(CRASHED, mark)]
+    resumed = next(text for text in shown if text.startswith("Reprenons"))
+    assert f"✓ Titre du projet : {title}" in resumed  # what was saved before the crash
+    assert any(text.startswith("✓ Dispositif CaRE visé : D2") for text in shown)
+    answers = stored_draft(data_dir, CRASHED)
+    assert answers["titre"] == title and answers["dispositif"] == "D2"
+    assert answers["etablissement"] == {"raison_sociale": "CH de Coupeville"}
+
+
+def test_erasure_leaves_the_words_in_no_file_of_the_data_directory(
+    polling: PollingBot, fake: FakeBotApi, data_dir: Path
+) -> None:
+    word = "Pimprenelle"
+    posted = fake.send_text(ERASER, f"Qu'est-ce que la PGSSI-S pour {word} ?")
+    fake.wait_for(ERASER, sent, since=posted, timeout=30)
+    posted = fake.send_text(ERASER, "/fiche_projet")
+    fake.wait_for(ERASER, lambda e: sent(e) and "[1/" in e.text, since=posted)
+    posted = fake.send_text(ERASER, f"Projet {word}")
+    fake.wait_for(ERASER, lambda e: sent(e) and word in e.text, since=posted)
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any("chroma" in str(p) for p in files)  # the index directories are searched too
+    assert any(word.encode() in p.read_bytes() for p in files)
+    posted = fake.send_text(ERASER, "/supprimer_mes_donnees")
+    fake.wait_for(ERASER, has_buttons("sys:erase:"), since=posted)  # type: ignore[arg-type]
+    posted = fake.press_label(ERASER, "Oui, tout effacer")
+    fake.wait_for(ERASER, lambda e: "effacées" in e.text, since=posted)
+    kept = [p for p in data_dir.rglob("*") if p.is_file() and word.encode() in p.read_bytes()]
+    assert kept == []
+    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in data_dir.rglob("*")}
+    assert {mode for p, mode in modes.items() if p.is_file()} == {0o600}, modes  # umask 077
+    assert {mode for p, mode in modes.items() if p.is_dir()} == {0o700}, modes
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
 
 
 def test_a_stranger_gets_only_the_refusal_and_may_ask_for_access(
@@ -205,7 +284,7 @@ def test_the_log_holds_neither_the_token_nor_message_text(polling: PollingBot) -
     assert "Traceback" not in log
 
 
-HOOK = ("--webhook", "--listen", "127.0.0.1", "--port", "{port}", "--secret", WEBHOOK_SECRET)
+HOOK = ("--webhook", "--listen", "127.0.0.1", "--port", "{port}")
 REFUSED_URL = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
 
 
@@ -230,7 +309,7 @@ def test_a_start_up_failure_is_one_french_line_with_no_token(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1] if "écouter" in message else free_port()
-        env = bot_env(fake, data_dir, ALLOWED)
+        env = bot_env(fake, data_dir, ALLOWED, CARE_WEBHOOK_SECRET=WEBHOOK_SECRET)
         env |= {name: value.format(port=port) for name, value in change.items()}
         fake.fail("setWebhook", 400, REFUSED_URL)  # Telegram refuses plain HTTP
         try:
@@ -242,8 +321,24 @@ def test_a_start_up_failure_is_one_french_line_with_no_token(
             fake.fail("setWebhook")
     assert done.returncode == 3, done.stderr[-2000:]  # configuration error
     assert done.stderr.strip().splitlines()[-1].startswith(f"Erreur : {message}")
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Erreur")]
+    assert len(errors) == 1 and "Traceback" not in done.stderr  # one French line, no trace
     for token in (TOKEN, OTHER_TOKEN):
         assert token.split(":")[1] not in done.stderr
+
+
+def test_a_start_up_failure_shows_its_trace_only_with_verbose(
+    fake: FakeBotApi, data_dir: Path
+) -> None:
+    env = bot_env(fake, data_dir, ALLOWED) | {"TELEGRAM_BOT_TOKEN": OTHER_TOKEN}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "telegram", "-v"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 3
+    assert "Traceback" in done.stderr  # for the administrator who asked for details
+    assert done.stderr.strip().splitlines()[-1].startswith("Erreur : Telegram refuse le jeton")
+    assert OTHER_TOKEN.split(":")[1] not in done.stderr
 
 
 # -- webhook mode --------------------------------------------------------------------------------
@@ -294,6 +389,10 @@ def test_webhook_mode_health_secret_and_graceful_sigterm(
         reply = fake.wait_for(HOOKED, sent, since=mark)
         assert "/eligibilite" in reply.text and not reply.text.startswith("Bonjour")
         assert len(fake.messages(HOOKED, mark)) == 1  # the rejected updates did nothing
+        # Telegram delivers an update again when it got no 200 in time: processed once
+        assert _post(url, _update(900003, HOOKED, "/aide"), WEBHOOK_SECRET) == 200
+        assert _post(url, _update(900004, HOOKED, "/aide"), WEBHOOK_SECRET) == 200
+        assert len(fake.messages(HOOKED, mark)) == 2  # answered before the 200: no waiting
 
         # Delivered by the fake Telegram itself (setWebhook), then a slow in-flight update.
         posted = fake.send_text(HOOKED, QUESTION)

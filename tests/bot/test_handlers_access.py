@@ -39,8 +39,10 @@ async def test_a_stranger_is_refused_asks_for_access_and_is_approved(make_bot: M
 
     calls = await bot.press(texts.REQUEST_BUTTON, user=STRANGER)
     (request,) = bot.api.sent("sendMessage", chat_id=ADMIN)[-1:]
-    assert request.plain.startswith("Demande d'accès : Prénom3003 Référent (@ref3003)")
-    assert "identifiant Telegram 3003" in request.plain
+    assert request.plain == (  # the real id first, the chosen name quoted after it
+        "Demande d'accès de l'identifiant Telegram 3003 — nom affiché (choisi par la personne) : "
+        "« Prénom3003 Référent », compte @ref3003."
+    )
     assert request.labels == [texts.APPROVE_BUTTON, texts.DENY_BUTTON]
     assert texts_of([c for c in calls if c.chat_id == STRANGER]) == [texts.REQUEST_SENT]
     assert status(bot, STRANGER) == "pending"
@@ -48,7 +50,7 @@ async def test_a_stranger_is_refused_asks_for_access_and_is_approved(make_bot: M
 
     calls = await bot.press(texts.APPROVE_BUTTON, user=ADMIN, chat=ADMIN)
     (decided,) = [c for c in calls if c.method == "editMessageText"]
-    assert decided.plain.endswith("→ demande autorisée par Prénom1001 Référent.")
+    assert decided.plain.endswith(f"→ demande autorisée par l'administrateur {ADMIN}.")
     assert texts_of([c for c in calls if c.chat_id == STRANGER]) == [texts.ACCESS_GRANTED]
     assert status(bot, STRANGER) == "allowed"
     # a double tap (or a second administrator) on the same request changes nothing
@@ -74,14 +76,15 @@ async def test_a_denied_request_and_a_non_admin_pressing_approve(bot: BotHarness
     calls = await bot.press(texts.DENY_BUTTON, user=ADMIN, chat=ADMIN)
     assert texts_of(calls) == [
         texts.ACCESS_DENIED,
-        "Demande d'accès : Prénom3003 Référent (@ref3003), identifiant Telegram 3003.\n"
-        "→ demande refusée par Prénom1001 Référent.",
+        "Demande d'accès de l'identifiant Telegram 3003 — nom affiché (choisi par la personne) : "
+        "« Prénom3003 Référent », compte @ref3003.\n"
+        f"→ demande refusée par l'administrateur {ADMIN}.",
     ]
-    assert status(bot, STRANGER) == "revoked"
-    assert texts_of(await bot.send("s'il vous plaît", user=STRANGER)) == [texts.REQUEST_REVOKED]
+    assert status(bot, STRANGER) == "denied"
+    assert texts_of(await bot.send("s'il vous plaît", user=STRANGER)) == [texts.REQUEST_DENIED]
     # the button of the first refusal, pressed again (e.g. from another device)
     calls = await bot.process(bot.callback_update(STRANGER, "tg!req", refusal.result))
-    assert toasts(calls) == [texts.REQUEST_REVOKED]
+    assert toasts(calls) == [texts.REQUEST_DENIED]
     assert len(bot.api.sent("sendMessage", chat_id=ADMIN)) == 1  # no second request
 
 
@@ -112,12 +115,16 @@ async def test_admin_commands(bot: BotHarness) -> None:
     lines = listing.splitlines()
     assert lines[0] == "Utilisateurs (4) :"
     assert any(line.startswith(f"• {ADMIN} — autorisé · administrateur") for line in lines)
+    assert not re.search(r"\d{4}-\d\d-\d\d", listing)  # dates in French words
     assert any(line.startswith(f"• {STRANGER} — révoqué") for line in lines)
 
     await bot.send("Qu'est-ce que la PGSSI-S ?", user=USER)
     await bot.press("👍", user=USER)
     (stats,) = texts_of(await bot.send("/stats", user=ADMIN))
-    assert "Utilisateurs : 3 autorisés, 0 en attente, 1 révoqués ; 1 administrateurs." in stats
+    assert (
+        "Utilisateurs : 3 autorisés, 0 en attente, 1 révoqués, 0 refusés ; 1 administrateurs."
+        in stats
+    )
     assert "Réponses notées : 1 réponses sourcées, 1 👍, 0 👎, 0 sans avis." in stats
     assert " : 2 échanges, " in stats  # /start and the question; refusals are not turns
 
@@ -170,7 +177,7 @@ async def test_an_old_request_is_still_decided_when_its_message_cannot_be_edited
     assert status(bot, STRANGER) == "allowed"
     assert texts_of([c for c in calls if c.chat_id == STRANGER]) == [texts.ACCESS_GRANTED]
     assert texts_of([c for c in calls if c.chat_id == ADMIN])[-1].endswith(
-        "→ demande autorisée par Prénom1001 Référent."
+        f"→ demande autorisée par l'administrateur {ADMIN}."
     )
     assert bot.runtime.metrics.errors == 0
 

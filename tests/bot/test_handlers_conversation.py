@@ -85,15 +85,23 @@ async def test_a_question_gets_a_cited_answer_with_sources_and_feedback_buttons(
     assert calls[0].params["action"] == "typing"
     answer = calls[1]
     assert answer.params["parse_mode"] == "HTML"
-    assert re.search(r"\[1\]", answer.plain) and "Sources :" in answer.plain
     assert "PSSI" in answer.plain
     assert answer.labels == [texts.SOURCES_BUTTON, "👍", "👎"]
+    # how it reads on a phone: the direct answer in bold, compact markers, sources as links
+    first_line = answer.html.split("\n", 1)[0]
+    assert first_line.startswith("<b>") and first_line.endswith("</b>")
+    assert "¹" in answer.plain and "[1]" not in answer.plain
+    assert "\nSources\n¹ " in answer.plain and "https://" not in answer.plain
+    assert re.search(r'\n¹ <a href="https://[^"]+">[^<]+</a> — ', answer.html)
 
     calls = await bot.press(texts.SOURCES_BUTTON)
-    assert calls[0].method == "answerCallbackQuery"
+    assert [c.method for c in calls if c.method != "sendChatAction"][:2] == [
+        "answerCallbackQuery",  # the spinner stops once the reply is ready, before it is sent
+        "sendMessage",
+    ]
     (excerpts,) = texts_of(calls)
     assert excerpts.startswith("Extraits cités :")
-    first_cited = re.search(r"^\[1\] (.+?) — ", answer.plain.split("Sources :")[1], re.M)
+    first_cited = re.search(r"^¹ (.+?) — ", answer.plain.split("\nSources\n")[1], re.M)
     assert first_cited is not None and f"[1] {first_cited.group(1)}" in excerpts
 
     calls = await bot.press("👍")

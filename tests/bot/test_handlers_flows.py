@@ -48,12 +48,14 @@ async def test_eligibility_through_buttons_to_a_verdict(bot: BotHarness) -> None
     calls = await bot.send("/eligibilite")
     first = [c for c in calls if c.method == "sendMessage"][-1]
     assert first.plain.startswith("Question 1 — Quelle est la nature de votre structure ?")
-    assert "Établissement de santé privé à but lucratif (clinique…)" in first.labels
+    assert "Privé lucratif (clinique)" in first.labels
+    assert all(len(label) <= 30 for label in first.labels)  # cut on a phone otherwise
+    assert "• Établissement de santé privé à but lucratif (clinique…)" in first.plain  # in full
 
-    calls = await bot.press("Établissement de santé privé à but lucratif (clinique…)")
+    calls = await bot.press("Privé lucratif (clinique)")
     (mark,) = [c for c in calls if c.method == "editMessageText"]
     assert mark.params["message_id"] == first.result["message_id"]
-    assert mark.plain.endswith("→ Établissement de santé privé à but lucratif (clinique…)")
+    assert mark.plain.endswith("→ Privé lucratif (clinique)")
     assert "reply_markup" not in mark.params  # the answered question loses its buttons
     assert "FINESS juridique" in last_question(calls)
 
@@ -61,10 +63,15 @@ async def test_eligibility_through_buttons_to_a_verdict(bot: BotHarness) -> None
         if bot.store.load_session(f"tg:{USER}").flow is None:
             break
         calls = await bot.press("Je ne sais pas")
+    (verdict,) = [c for c in calls if c.method == "sendMessage"]  # ONE message
+    assert verdict.plain.startswith("Éligibilité aux financements CaRE au")
+    assert len(verdict.plain) <= 1500 and verdict.labels == ["Détails"]
+    assert "<b>à confirmer</b>" in verdict.html and "• Domaine 2 : " in verdict.plain
+    calls = await bot.press("Détails")
     report = joined(calls)
-    assert "Éligibilité aux financements CaRE au" in report
     assert "Domaine 2 — Stratégie de continuité et de reprise d'activité" in report
-    assert "Verdict :" in report
+    assert "Verdict :" in report and "Pourquoi :" in report
+    assert '<a href="https://' in "".join(c.html for c in calls)  # sources are links
     assert bot.store.load_session(f"tg:{USER}").profile["categorie"] == "es_prive_lucratif"
 
 
@@ -73,7 +80,7 @@ async def test_fiche_projet_from_an_answers_file_to_a_docx_then_an_odt(bot: BotH
     assert "[1/30] Titre du projet (obligatoire)" in joined(calls)
     calls = await bot.send_file("reponses.yaml", ANSWERS)
     assert [c.method for c in calls[:2]] == ["getFile", "download"]
-    assert "Fichier « reponses.yaml » importé" in joined(calls)
+    assert "Fichier « reponses.yaml » : 30 champ(s) repris" in joined(calls)
 
     calls = await bot.press("Générer (Word)")
     methods = [c.method for c in calls]
@@ -120,7 +127,7 @@ async def test_an_answers_file_is_checked_before_anything_reads_it(bot: BotHarne
     assert set(empty.answers) <= {"_meta"}  # nothing of the refused files was imported
 
     calls = await bot.send_file("reponses.json", b'{"titre": "Projet JSON"}')
-    assert "Fichier « reponses.json » importé" in joined(calls)
+    assert "Fichier « reponses.json » : 1 champ(s) repris — Titre du projet." in joined(calls)
     (draft,) = bot.store.list_drafts(f"tg:{USER}")
     assert draft.title == "Projet JSON"
 
@@ -133,7 +140,7 @@ async def test_a_dialogue_continues_in_a_new_application_on_the_same_store(
 ) -> None:
     first = await make_bot()
     await first.send("/eligibilite")
-    calls = await first.press("Établissement de santé privé à but lucratif (clinique…)")
+    calls = await first.press("Privé lucratif (clinique)")
     asked = last_question(calls)
     assert asked.startswith("Question 2 — Quel est le numéro FINESS juridique")
     stale_message, unknown = first.find_button("Je ne sais pas")
@@ -158,7 +165,7 @@ async def test_a_button_pressed_while_the_bot_was_down_is_not_lost(bot: BotHarne
             "Bad Request: query is too old and response timeout expired or query ID is invalid",
         ),
     )
-    calls = await bot.press("Établissement de santé privé à but lucratif (clinique…)")
+    calls = await bot.press("Privé lucratif (clinique)")
     assert "FINESS juridique" in last_question(calls)
     assert texts.GENERIC_APOLOGY not in texts_of(calls)
     assert bot.runtime.metrics.errors == 0

@@ -29,7 +29,7 @@ async def test_only_commands_mentions_and_replies_are_answered(bot: BotHarness) 
 
     calls = await bot.send("@CareTestBot qu'est-ce que la PGSSI-S ?", chat=GROUP)
     (answer,) = [c for c in calls if c.method == "sendMessage"]
-    assert answer.chat_id == GROUP and "[1]" in answer.plain
+    assert answer.chat_id == GROUP and "¹" in answer.plain
     (feedback,) = bot.store.list_feedback()
     assert feedback.question == "qu'est-ce que la PGSSI-S ?"  # the mention is removed
 

@@ -58,9 +58,8 @@ class Wrapped:
         replies: list[Reply] = self.inner.handle(turn)
         return replies
 
-    def resume(self, user_id: str) -> list[Reply]:
-        replies: list[Reply] = self.inner.resume(user_id)
-        return replies
+    def __getattr__(self, name: str) -> Any:  # resume, resume_interrupted…: the real ones
+        return getattr(self.inner, name)
 
 
 # -- rate limit -------------------------------------------------------------------------------

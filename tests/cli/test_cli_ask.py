@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -36,24 +37,25 @@ def test_ask_json_shape(env: dict[str, str]) -> None:
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) >= {"question", "answer", "found", "mode", "as_of", "sources"}
+    assert set(payload) >= {"question", "answer", "found", "mode", "as_of", "sources", "passages"}
     assert payload["found"] is True and payload["mode"] == "extractive"
-    first = payload["sources"][0]
-    assert set(first) == {
-        "id",
-        "title",
-        "section",
-        "url",
-        "published",
-        "checked",
-        "evidence",
-        "status",
-        "confidence",
-        "score",
-        "text",
-    }
-    assert first["id"] == "instruction-dns-2025-12"
-    scores = [s["score"] for s in payload["sources"]]
+    sources = payload["sources"]
+    assert set(sources[0]) == {
+        "number", "id", "title", "section", "url", "published", "checked", "evidence",
+        "uncertain", "excerpt",
+    }  # fmt: skip
+    # the cited pages, in the order of the [n] markers of the answer
+    assert [s["number"] for s in sources] == list(range(1, len(sources) + 1))
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", payload["answer"])]
+    assert sorted(set(markers)) == [s["number"] for s in sources]
+    assert markers[0] == 1
+    assert sources[0]["id"] == "instruction-dns-2025-12"
+    passage = payload["passages"][0]
+    assert set(passage) == {
+        "id", "title", "section", "url", "published", "checked", "evidence", "status",
+        "confidence", "score", "text",
+    }  # fmt: skip
+    scores = [p["score"] for p in payload["passages"]]
     assert scores == sorted(scores, reverse=True)
 
 

@@ -21,10 +21,6 @@ from tests.agent.llm.stub_server import StubLLMServer, refused_url, user_prompt
 from tests.cli.cli_runner import CliRun, run_cli
 
 QUESTION = "Qu'est-ce que le programme CaRE ?"
-LLM_ANSWER = (
-    "Le programme CaRE accompagne les établissements de santé dans le renforcement de leur "
-    "cybersécurité [1]."
-)
 
 
 @pytest.fixture(scope="module")
@@ -105,11 +101,12 @@ def test_a_base_url_without_model_is_a_configuration_error(env: dict[str, str]) 
 
 
 def test_ask_json_mode_is_llm_only_when_grounded(env: dict[str, str], stub: StubLLMServer) -> None:
-    stub.reply = LLM_ANSWER
+    stub.reply = _rewording
     result = care_bot(llm_env(env, stub.base_url), "ask", "--json", QUESTION)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["mode"] == "llm" and payload["answer"].startswith(LLM_ANSWER)
+    assert payload["mode"] == "llm" and payload["answer"].startswith("Selon la source, ")
+    assert [c["number"] for c in payload["citations"]] == [1]
     assert payload["sources"]  # the passages the answer was checked against
     stub.behaviour = "invented_citation"
     payload = json.loads(care_bot(llm_env(env, stub.base_url), "ask", "--json", QUESTION).stdout)
@@ -156,17 +153,50 @@ def test_build_services_wires_the_llm_everywhere(env: dict[str, str], stub: Stub
         assert isinstance(assistant.rewrite_followup, LLMFollowupRewriter)
         fiche = next(f for f in assistant.flows if isinstance(f, FicheProjetFlow))
         assert fiche.interview.suggestions is not None
-        stub.reply = LLM_ANSWER
+        stub.reply = _rewording
         questions = (
             "Qu'est-ce que le programme CaRE ?",
             "Que demande le domaine 2 de CaRE ?",
             "Quelles sont les actions de l'instruction DNS/2025/12 ?",
         )
-        for text in questions:
-            assistant.handle(Turn("cli:wiring", text))
+        for text in questions:  # the conversation offers the model's version as a second step
+            for reply in assistant.handle(Turn("cli:wiring", text)):
+                refine = getattr(reply, "refine", None)
+                if refine is not None:
+                    refine()
         # the configured window: only the previous question goes into the answer prompt
         history = user_prompt(stub.requests[-1]).split("<historique>")[1].split("</historique>")[0]
         assert questions[1] in history and questions[0] not in history
         assert assistant.ask(QUESTION).mode == "llm"
     finally:
         services.close()
+
+
+def _rewording(body: dict[str, object]) -> str:
+    """A "model" answering with the first sentence it was given, cited."""
+    import re
+
+    prompt = user_prompt(body)  # type: ignore[arg-type]
+    match = re.search(r'<extrait numero="1"[^>]*>\n(.*?)\n</extrait>', prompt, re.DOTALL)
+    if match is None:
+        return "ok"
+    first = re.split(r"(?<=[.!?])\s", match.group(1).strip(), maxsplit=1)[0]
+    return f"Selon la source, {first[0].lower()}{first[1:].rstrip('.')} [1]."
+
+
+def test_chat_prints_the_answer_then_the_model_s_version(
+    env: dict[str, str], stub: StubLLMServer
+) -> None:
+    from agent.messages import REFORMULATED
+
+    stub.reply = _rewording
+    result = run_cli(
+        ["chat", "--user", "t"],
+        {**llm_env(env, stub.base_url), "CARE_LLM_PROFILE": "cpu"},
+        stdin=f"{QUESTION}\n".encode(),
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    first = result.stdout.find("Sources :")
+    refined = result.stdout.find("Selon la source, ")
+    assert 0 <= first < refined, result.stdout
+    assert REFORMULATED in result.stdout[refined:]

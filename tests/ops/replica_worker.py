@@ -1,7 +1,8 @@
 """One bot replica for the multi-process tests: the production store and index, one process.
 
-Reads JSON lines ``{"user": "tg:1", "text": "…", "action": null}`` on stdin and writes, per
-line, the JSON list of the replies as ``{"text": …, "feedback_id": …}``. Settings come from
+Reads JSON lines ``{"user": "tg:1", "text": "…", "action": null, "token": null}`` on stdin and
+writes, per line, the JSON list of the replies as ``{"text": …, "feedback_id": …, "token": …}``
+(``token``: a question's, to send back with a press on one of its buttons). Settings come from
 the environment like the bot's (CARE_DATABASE_URL, CARE_DATA_DIR, CARE_KNOWLEDGE_DIR,
 CARE_EMBEDDINGS). Besides the production flows it registers ``/sondage``, a two-question flow
 whose state lives only in the session, so a test can start it on one replica and finish it on
@@ -48,7 +49,7 @@ def _as_json(reply: Reply) -> dict[str, Any]:
     if isinstance(reply, TextReply):
         return {"text": reply.text, "feedback_id": reply.feedback_id}
     if isinstance(reply, ChoiceReply):
-        return {"text": reply.question, "feedback_id": None}
+        return {"text": reply.question, "feedback_id": None, "token": reply.token}
     assert isinstance(reply, DocumentReply)
     return {"text": f"[document {reply.filename}]", "feedback_id": None}
 
@@ -66,7 +67,12 @@ def main() -> None:
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        turn = Turn(request["user"], request.get("text", ""), request.get("action"))
+        turn = Turn(
+            request["user"],
+            request.get("text", ""),
+            request.get("action"),
+            token=request.get("token"),
+        )
         replies = assistant.handle(turn)
         print(json.dumps([_as_json(reply) for reply in replies], ensure_ascii=False), flush=True)
     store.close()

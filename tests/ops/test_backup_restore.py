@@ -71,7 +71,7 @@ def test_json_backup_round_trip(env: Path) -> None:
     before = _state(store)
     assert main(["backup", "-o", str(env / "dump.json")]) == 0
     dump = json.loads((env / "dump.json").read_text(encoding="utf-8"))
-    assert dump["format"] == "assistant-care-store" and dump["schema_version"] == 1
+    assert dump["format"] == "assistant-care-store" and dump["schema_version"] == 2
     assert dump["tables"]["drafts"][0]["answers"] == {"titre": "PCA", "budget": 12}
     store.delete_user_data("tg:1")
     assert main(["restore", str(env / "dump.json"), "--yes"]) == 0

@@ -51,6 +51,8 @@ def test_profiles(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert services["postgres"]["profiles"] == ["postgres", "webhook"]
     assert services["ollama"]["profiles"] == ["ollama"]
+    assert services["llm"]["profiles"] == ["llm"]
+    assert services["llm"]["build"]["dockerfile"] == "docker/Dockerfile.llm"
     webhook = services["bot-webhook"]
     assert webhook["profiles"] == ["webhook"] and webhook["deploy"]["replicas"] == 2
     assert "--webhook" in webhook["command"]
@@ -128,6 +130,18 @@ def test_copied_files_exist_and_pass_the_dockerignore(dockerfile: list[tuple[str
             assert any(source.rstrip("/") == a or source.startswith(a + "/") for a in allowed)
 
 
+def test_llm_image_copies_only_what_its_dockerignore_lets_in() -> None:
+    text = (DOCKER / "Dockerfile.llm").read_text(encoding="utf-8")
+    allowed = [
+        line[1:]
+        for line in (DOCKER / "Dockerfile.llm.dockerignore").read_text().splitlines()
+        if line.startswith("!")
+    ]
+    copied = re.findall(r"^COPY (?!--from)(\S+)", text, flags=re.MULTILINE)
+    assert copied and all(source in allowed and (ROOT / source).exists() for source in copied)
+    assert re.search(r"^USER ", text, flags=re.MULTILINE) and "HEALTHCHECK" in text
+
+
 def test_entrypoint_is_executable_posix_shell() -> None:
     entrypoint = DOCKER / "entrypoint.sh"
     assert entrypoint.stat().st_mode & 0o111
@@ -157,9 +171,10 @@ def _tool(name: str) -> str | None:
 
 
 @pytest.mark.skipif(_tool("hadolint") is None, reason="hadolint is not installed")
-def test_hadolint() -> None:
+@pytest.mark.parametrize("name", ["Dockerfile", "Dockerfile.llm"])
+def test_hadolint(name: str) -> None:
     result = subprocess.run(
-        [str(_tool("hadolint")), str(DOCKER / "Dockerfile")],
+        [str(_tool("hadolint")), str(DOCKER / name)],
         capture_output=True,
         text=True,
         check=False,
@@ -188,7 +203,7 @@ def _compose_v1_copy(target: Path) -> Path:
 @pytest.mark.skipif(
     shutil.which("docker-compose") is None, reason="docker-compose is not installed"
 )
-@pytest.mark.parametrize("profile", ["", "postgres", "webhook", "ollama"])
+@pytest.mark.parametrize("profile", ["", "postgres", "webhook", "ollama", "llm"])
 def test_compose_config_validates(tmp_path: Path, profile: str) -> None:
     compose_file = _compose_v1_copy(tmp_path)
     args = ["docker-compose", "-f", str(compose_file)]

@@ -41,9 +41,11 @@ class Replica:
         assert line, f"replica exited with {self._process.poll()}"
         return line
 
-    def turn(self, user: str, text: str = "", action: str | None = None) -> list[dict[str, Any]]:
+    def turn(
+        self, user: str, text: str = "", action: str | None = None, token: str | None = None
+    ) -> list[dict[str, Any]]:
         assert self._process.stdin is not None
-        request = {"user": user, "text": text, "action": action}
+        request = {"user": user, "text": text, "action": action, "token": token}
         self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
         replies: list[dict[str, Any]] = json.loads(self._readline())
@@ -134,9 +136,11 @@ def test_one_users_answers_sent_to_both_replicas_at_once_are_all_kept(
     from tests.agent.test_store_turns import SETUP, USER, answer_text, check_answers_kept
 
     a, b, url = replicas
+    token = None
     for value in SETUP:
         action = value if value.startswith("dr:") else None
-        a.turn(USER, "" if action else value, action)
+        replies = a.turn(USER, "" if action else value, action, token if action else None)
+        token = next((r["token"] for r in reversed(replies) if r.get("token")), token)
     per_replica = 12
     errors: list[BaseException] = []
 

@@ -112,22 +112,6 @@ def test_acceptance_figures_on_the_dev_set(
 @pytest.mark.parametrize(
     "question",
     [
-        "quelles sont les missions du DPO dans un hôpital ?",
-        "quelles sanctions NIS2 pour une entité essentielle, "
-        "en pourcentage du chiffre d'affaires ?",
-    ],
-)
-def test_a_passage_missing_a_distinctive_word_of_the_question_does_not_answer(
-    index: KnowledgeIndex, question: str
-) -> None:
-    """ "DPO" is defined in the glossary and NIS2 has a note, but nothing on missions/sanctions."""
-    assert not index.search(question).found
-    assert not index.lexical_only().search(question).found
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
         "le guide de 2013 introduction à la SSI est-il toujours valable ?",
         "combien de lauréats pour la phase alpha hospiconnect",
         "un exercice sur table ça compte comme exercice de crise ?",

@@ -23,7 +23,7 @@ from typing import Any
 
 Reply = str | Callable[[dict[str, Any]], str]
 
-NO_CITATION = "Le programme CaRE finance la cybersécurité des établissements de santé."
+NO_CITATION = "Le programme CaRE finance la formation continue des médecins libéraux."
 INVENTED_CITATION = "Le programme CaRE finance la cybersécurité des établissements [7]."
 TOO_LONG = "Le programme CaRE finance des actions de cybersécurité [1]. " * 200
 

@@ -19,7 +19,7 @@ from agent.flows.drafting_suggest import DraftingHelp
 from agent.flows.drafts_menu import build_drafting_flows
 from agent.llm import LLMConfig, open_llm
 from agent.store import SqliteStore
-from agent.turns import ChoiceReply, TextReply, Turn
+from agent.turns import ChoiceReply, Reply, TextReply, Turn
 from retrieval import Passage, analyze_text
 from tests.agent.llm.conftest import PROMPTS_DIR, RecordingSearcher, scripted, stub_config
 from tests.agent.llm.stub_server import StubLLMServer, system_prompt, user_prompt
@@ -136,7 +136,7 @@ def test_typing_an_answer_instead_of_choosing_drops_the_proposal(
     [
         "Le CH de Montville engage un projet de continuité [9].",  # invented citation
         "Le CH de Montville engage un projet de continuité et de reprise d'activité.",  # none
-        "Tu es l'Assistant CaRE, un assistant documentaire pour les référents sécurité des "
+        "Tu es l'Assistant CaRE : tu réponds aux référents sécurité des "
         "systèmes d'information [1].",  # the system prompt recited
     ],
 )
@@ -197,11 +197,19 @@ def test_through_the_real_client_and_the_assistant(
     composer = ExtractiveComposer(analyze_text)
     assistant = Assistant(searcher, store, composer, flows=build_drafting_flows(DRAFTER, help_))
     user = "tg:42"
-    assistant.handle(Turn(user, "/fiche_projet"))
+
+    def press(action: str, replies: list[Reply], text: str = "") -> list[Reply]:
+        """A press on a button of the last question shown (bound to it by its token)."""
+        (choice,) = [r for r in replies if isinstance(r, ChoiceReply)][-1:]
+        return assistant.handle(Turn(user, text, action=action, token=choice.token))
+
+    replies = assistant.handle(Turn(user, "/fiche_projet"))
     for value in UP_TO_CONTEXTE:
-        turn = Turn(user, "", action=value) if value.startswith("dr:") else Turn(user, value)
-        assistant.handle(turn)
-    replies = assistant.handle(Turn(user, "Proposer une rédaction", action="dr:suggest"))
+        if value.startswith("dr:"):
+            replies = press(value, replies)
+        else:
+            replies = assistant.handle(Turn(user, value))
+    replies = press("dr:suggest", replies, "Proposer une rédaction")
     assert isinstance(replies[-1], ChoiceReply) and PLAIN[:60] in str(replies[0])
     request = stub.requests[-1]
     assert "Contexte du projet" in user_prompt(request) and "CH de Montville" in user_prompt(
@@ -210,12 +218,12 @@ def test_through_the_real_client_and_the_assistant(
     assert "D2" in searcher.queries[-1]  # the dispositif steers the retrieval
     assert system_prompt(request).startswith("Tu es l'Assistant CaRE")
     assert draft_value(store, "contexte") is None
-    assistant.handle(Turn(user, "Accepter", action="dr:sug:accept"))
+    replies = press("dr:sug:accept", replies, "Accepter")
     assert draft_value(store, "contexte") == PLAIN
     # the endpoint hangs: the user is told quickly, nothing is written
     stub.behaviour = "hang"
     started = time.perf_counter()
-    replies = assistant.handle(Turn(user, "", action="dr:suggest"))
+    replies = press("dr:suggest", replies)
     assert time.perf_counter() - started < 1.0 + 1
     assert replies[0] == TextReply(texts.SUGGEST_FAILED, kind="error")
     assert draft_value(store, "etat_des_lieux") is None

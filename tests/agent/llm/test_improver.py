@@ -10,15 +10,17 @@ from langchain_core.messages import BaseMessage
 
 from agent.answering import Answer
 from agent.llm import LLMConfig, PromptLibrary, open_llm
+from agent.messages import REFORMULATED
 from agent.store import SqliteStore
 from agent.turns import TextReply, Turn
 from retrieval import Passage
 from tests.agent.llm.conftest import PROMPTS_DIR, RecordingSearcher, make_assistant, scripted
 
-CONFIG = LLMConfig(base_url="http://127.0.0.1:9/v1", model="fake", timeout=1)
+# whole passages, as the "api" profile gives them (the "sentences" evidence is tested below)
+CONFIG = LLMConfig(base_url="http://127.0.0.1:9/v1", model="fake", timeout=1, evidence="passages")
 GOOD = (
     "Le programme CaRE finance la cybersécurité des établissements de santé, avec 750 millions "
-    "d'euros sur 2023-2027 [1]. Le domaine 2 couvre la continuité et la reprise d'activité [3]."
+    "d'euros sur 2023-2027 [1]. Le domaine 2 porte sur la continuité et la reprise d'activité [3]."
 )
 
 
@@ -39,7 +41,7 @@ def test_a_grounded_answer_replaces_the_extractive_one(
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        ("Le programme CaRE finance la cybersécurité des établissements de santé.", "no citation"),
+        ("Le programme CaRE finance la gestion des ressources humaines.", "uncited"),
         ("Le programme CaRE finance la cybersécurité des établissements [4].", "outside"),
         ("The CaRE programme funds the cybersecurity of hospitals in France [1].", "French"),
     ],
@@ -80,9 +82,16 @@ def test_the_assistant_reports_the_mode(passages: tuple[Passage, ...], store: Sq
     assert answer.mode == "llm" and answer.text == GOOD.replace("[3]", "[2]")
     fallback = assistant.ask("Quels exercices de crise pour le domaine 1 ?")
     assert fallback.mode == "extractive" and "[1]" in fallback.text
-    (reply_,) = assistant.handle(Turn("cli:m", "Que finance le programme CaRE ?"))
-    assert isinstance(reply_, TextReply) and reply_.text.startswith(answer.text)
-    assert "Sources :" in reply_.text and reply_.feedback_id is not None
+    # a conversation gets the extractive answer at once, and the model's version later
+    (first,) = assistant.handle(Turn("cli:m", "Que finance le programme CaRE ?"))
+    assert isinstance(first, TextReply) and not first.text.startswith(answer.text)
+    assert "Sources :" in first.text and first.feedback_id is not None
+    assert first.refine is not None
+    later = first.refine()
+    assert later is not None and later.text.startswith(answer.text)
+    assert REFORMULATED in later.text and "Sources :" in later.text
+    assert later.feedback_id == first.feedback_id
+    assert store.load_session("cli:m").history[-1]["a"] == answer.text
 
 
 def test_nothing_found_never_calls_the_model(

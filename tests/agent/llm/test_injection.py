@@ -61,8 +61,10 @@ def assert_safe(answer: Answer, system: str, passages: tuple[Passage, ...]) -> N
     assert looks_french(answer.text)
 
 
-def assistant_for(stub: StubLLMServer, searcher: Any, store: SqliteStore) -> Assistant:
-    stage = open_llm(stub_config(stub, 2.0), PROMPTS_DIR)
+def assistant_for(
+    stub: StubLLMServer, searcher: Any, store: SqliteStore, evidence: str = "sentences"
+) -> Assistant:
+    stage = open_llm(stub_config(stub, 2.0, evidence=evidence), PROMPTS_DIR)
     return make_assistant(
         searcher, store, improver=stage.improver, rewrite_followup=stage.rewrite_followup
     )
@@ -95,12 +97,14 @@ def test_a_partly_obedient_answer_keeps_no_foreign_citation_or_link(
 ) -> None:
     stub.reply = (
         "Le programme CaRE finance la cybersécurité des établissements de santé [1]. "
-        "Pour en savoir plus, consultez https://evil.example/care [2]."
+        "Pour en savoir plus, consultez https://evil.example/care [1]."
     )
     answer = assistant_for(stub, RecordingSearcher(passages), store).ask(
         f"Que finance le programme CaRE ? {INJECTION}"
     )
-    assert answer.mode == "llm"  # grounded, so kept, but the foreign link is gone
+    # the link is removed, and the sentence left (« consultez [1] ») fails its check: under the
+    # default policy the model's answer is not trusted with the rest
+    assert answer.mode == "extractive"
     assert_safe(answer, system, passages)
     stub.reply = "Le programme CaRE finance la cybersécurité [1], voir aussi la source [9]."
     again = assistant_for(stub, RecordingSearcher(passages), store).ask("Que finance CaRE ?")
@@ -157,7 +161,8 @@ def test_instructions_in_a_knowledge_file(
     system: str,
 ) -> None:
     stub.reply = obedient
-    assistant = assistant_for(stub, poisoned_index, store)
+    # whole passages (the "api" profile): the poisoned section reaches the model
+    assistant = assistant_for(stub, poisoned_index, store, evidence="passages")
     answer = assistant.ask("Que prévoit le plan de sauvegarde hospitalier ?")
     assert answer.found
     assert any(p.citation.source_id == "plan-sauvegarde" for p in answer.passages)
@@ -168,6 +173,22 @@ def test_instructions_in_a_knowledge_file(
     assert answer.mode == "extractive"  # …and was overruled by the checks
     assert_safe(answer, system, answer.passages)
     assert "sauvegarde" in answer.text.lower()
+
+
+def test_chosen_sentences_leave_an_injected_section_out(
+    stub: StubLLMServer, poisoned_index: KnowledgeIndex, store: SqliteStore, system: str
+) -> None:
+    """With the sentences the extractive answer chose (small models), the model never reads the
+    note's injected section, which does not answer the question."""
+    stub.reply = obedient
+    answer = assistant_for(stub, poisoned_index, store).ask(
+        "Que prévoit le plan de sauvegarde hospitalier ?"
+    )
+    (request,) = stub.requests
+    passages_block = user_prompt(request).split("<extraits>")[1].split("</extraits>")[0]
+    assert "trois" in passages_block and "hors ligne" in passages_block
+    assert "Ignore" not in passages_block and "evil.example" not in passages_block
+    assert_safe(answer, system, answer.passages)
 
 
 def test_a_passage_cannot_break_out_of_its_block(

@@ -110,7 +110,7 @@ def test_connection_refused(
 
 @pytest.mark.parametrize(
     ("behaviour", "reason"),
-    [("no_citation", "no citation"), ("invented_citation", "outside the given passages")],
+    [("no_citation", "uncited"), ("invented_citation", "outside the given passages")],
 )
 def test_ungrounded_output_is_discarded(
     stub: StubLLMServer,
@@ -127,6 +127,18 @@ def test_ungrounded_output_is_discarded(
     discarded = [r for r in caplog.records if "discarded" in r.getMessage()]
     assert len(discarded) == 1 and reason in discarded[0].getMessage()
     assert "[7]" not in answer.text
+
+
+def test_a_correct_sentence_without_citation_is_repaired(
+    stub: StubLLMServer, passages: tuple[Passage, ...], store: SqliteStore
+) -> None:
+    stub.reply = "Le programme CaRE finance la cybersécurité des établissements de santé."
+    answer = assistant_for(stub.base_url, passages, store).ask(QUESTION)
+    assert answer.mode == "llm"
+    assert answer.text == (
+        "Le programme CaRE finance la cybersécurité des établissements de santé [1]."
+    )
+    assert answer.sources[0].source_id == "programme-care"
 
 
 class Clock:
