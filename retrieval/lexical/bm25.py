@@ -2,7 +2,7 @@
 
 Small enough for the knowledge base (hundreds to a few thousand chunks) to be rebuilt in memory
 at every start in a few tens of milliseconds from the analysed chunks; the analysis itself is
-what takes time, and ``retrieval.lexical_cache`` keeps it between runs.
+what takes time, and ``retrieval.lexical.cache`` keeps it between runs.
 """
 
 from __future__ import annotations

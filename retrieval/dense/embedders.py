@@ -23,8 +23,8 @@ from typing import Any
 
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
+from retrieval.dense.usem3_loader import load_encoder
 from retrieval.errors import EmbedderUnavailableError
-from retrieval.usem3_loader import load_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,10 @@ class NoEmbeddings(Embeddings):
 class USEEmbeddings(Embeddings):
     """USE multilingual v3 through ``usem3`` (imported and loaded on first use).
 
-    Loading takes about a second (tokenizer and weights; see ``retrieval.usem3_loader`` for the
-    tokenizer cache kept in ``cache_dir``). ``start_loading`` does it in a background thread
-    while the caller prepares the rest of the index; the first ``embed_*`` call waits for it and
-    raises any loading error.
+    Loading takes about a second (tokenizer and weights; see ``retrieval.dense.usem3_loader``
+    for the tokenizer cache kept in ``cache_dir``). ``start_loading`` does it in a background
+    thread while the caller prepares the rest of the index; the first ``embed_*`` call waits for
+    it and raises any loading error.
     """
 
     def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:

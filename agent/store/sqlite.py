@@ -1,9 +1,9 @@
-"""The session, draft, user and feedback store: one small interface, SQLite by default.
+"""The store in SQLite (the default): one file in WAL mode, each write one transaction.
 
 Handlers keep no state in memory: every turn loads the user's session and saves it atomically,
 so a restart (even ``kill -9``) resumes at the same question.
 
-The SQL and logic shared with PostgreSQL live in ``agent.store_sql``; ``SqliteStore`` brings
+The SQL and logic shared with PostgreSQL live in ``agent.store.sql``; ``SqliteStore`` brings
 only its connection, its transactions and its file backup.
 """
 
@@ -17,39 +17,15 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, closing, contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from agent.errors import StoreError
-from agent.migrations import SQLITE_MIGRATIONS
-from agent.store_records import (
-    Delivery,
-    Draft,
-    Erased,
-    Feedback,
-    UserRecord,
-    Write,
-    new_id,
-    now_iso,
-)
-from agent.store_sql import TURN_TIMEOUT, Dialect, SqlConnection, SqlStore, TurnBusyError
-from agent.turns import Session
+from agent.store.migrations import SQLITE_MIGRATIONS
+from agent.store.sql import TURN_TIMEOUT, Dialect, SqlConnection, SqlStore, TurnBusyError
 
-__all__ = [
-    "MIGRATIONS",
-    "Delivery",
-    "Draft",
-    "Erased",
-    "Feedback",
-    "SqliteStore",
-    "Store",
-    "TurnBusyError",
-    "UserRecord",
-    "Write",
-    "new_id",
-    "now_iso",
-]
+__all__ = ["SqliteStore", "private_directory"]
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -63,68 +39,6 @@ def private_directory(path: Path, *, tighten: bool = False) -> None:
         path.chmod(path.stat().st_mode & 0o700)
         logger.info("permissions of %s restricted to its owner", path)
 
-
-class Store(Protocol):
-    """What the agent and the front ends need to persist. Implementations: SQLite, PostgreSQL.
-
-    ``save_draft`` replaces a draft whole (last writer wins). ``update_draft_answers`` merges
-    some answers into the stored ones in one atomic read-modify-write, so two replicas answering
-    questions of the same draft at the same time never lose an answer.
-    """
-
-    def load_session(self, user_id: str) -> Session: ...
-    def save_session(self, session: Session) -> None: ...
-    def commit_turn(
-        self, session: Session, writes: Sequence[Write], undelivered: int | None = None
-    ) -> None:
-        """Apply one turn's ``writes`` and save ``session`` in one transaction (see
-        ``agent.store_unit.TurnStore``); ``undelivered``: the update whose replies are to be
-        sent, cleared by ``mark_delivered``."""
-        ...
-
-    def delete_user_data(self, user_id: str) -> None: ...
-
-    def mark_delivered(
-        self, user_id: str, update_id: int | None, question_message: int | None
-    ) -> None: ...
-    def get_delivery(self, user_id: str) -> Delivery | None: ...
-    def list_undelivered(self) -> list[Delivery]: ...
-
-    def save_draft(self, draft: Draft) -> None: ...
-    def update_draft_answers(
-        self, user_id: str, draft_id: str, answers: dict[str, Any], title: str | None = None
-    ) -> Draft | None: ...
-    def get_draft(self, user_id: str, draft_id: str) -> Draft | None: ...
-    def list_drafts(self, user_id: str) -> list[Draft]: ...
-    def delete_draft(self, user_id: str, draft_id: str) -> bool: ...
-
-    def set_user(self, user_id: str, status: str, display_name: str = "") -> None: ...
-    def get_user(self, user_id: str) -> UserRecord | None: ...
-    def list_users(self) -> list[UserRecord]: ...
-    def erase_user(self, user_id: str, *, keep_access: bool) -> Erased: ...
-    def forget_users(self, status: str, updated_before: str) -> list[str]: ...
-    def scrub(self) -> None:
-        """After an erasure: no file of the store keeps the deleted rows (see the backends)."""
-        ...
-
-    def add_feedback(
-        self, user_id: str, question: str, answer: str, sources: list[str]
-    ) -> str: ...
-    def rate_feedback(self, feedback_id: str, user_id: str, rating: int) -> bool: ...
-    def list_feedback(self) -> list[Feedback]: ...
-
-    def user_turn(self, user_id: str) -> AbstractContextManager[None]:
-        """Hold ``user_id``'s turn lock for a whole turn (load → route → save), across threads
-        and processes sharing the store, so two turns of one user never interleave (each would
-        otherwise save a session loaded before the other's answer). Not reentrant; raises
-        ``TurnBusyError`` (a ``StoreError``) when the previous turn holds it past the timeout."""
-        ...
-
-    def close(self) -> None: ...
-
-
-# Kept for callers of the first version; the lists live in agent/migrations.py.
-MIGRATIONS = SQLITE_MIGRATIONS
 
 SQLITE = Dialect(
     param="?",

@@ -1,7 +1,7 @@
 """The records a store keeps, and the pure helpers every store implementation shares.
 
 Import them from ``agent.store``, which re-exports them next to the ``Store`` protocol; they live
-here so that the shared SQL code (``agent.store_sql``) can use them without an import cycle.
+here so that the shared SQL code (``agent.store.sql``) can use them without an import cycle.
 """
 
 from __future__ import annotations

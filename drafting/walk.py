@@ -1,5 +1,8 @@
 """Where a drafting dialogue stands, derived from the draft itself (not from memory).
 
+Pure domain logic, beside the eligibility interview's state machine (``eligibility.interview``):
+the chat dialogue that drives it is ``agent.flows.drafting``.
+
 The next question is the first field, in spec order, that is neither answered nor skipped; list
 fields (objectifs, calendrier, budget…) are walked item by item until the user closes them with
 « terminé ». The dialogue's bookkeeping lives in the draft's answers under ``_meta`` (skipped
@@ -13,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from drafting import Answers, DocumentSpec, FieldSpec, fold, get_path, is_missing
+from drafting.answers import Answers, get_path, is_missing
+from drafting.fields import fold
+from drafting.specs import DocumentSpec, FieldSpec
 
 META = "_meta"
 

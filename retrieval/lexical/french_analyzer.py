@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
-from retrieval.french_identifiers import PLACEHOLDER_RE, protect
-from retrieval.french_stopwords import STOP_WORDS
+from retrieval.lexical.french_identifiers import PLACEHOLDER_RE, protect
+from retrieval.lexical.french_stopwords import STOP_WORDS
 from retrieval.models import GlossaryEntry
 
 MAX_QUERY_CHARS = 1000

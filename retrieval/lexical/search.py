@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from retrieval.bm25 import BM25
-from retrieval.french_analyzer import FrenchAnalyzer, QueryGroup, analyze_text
+from retrieval.lexical.bm25 import BM25
+from retrieval.lexical.french_analyzer import FrenchAnalyzer, QueryGroup, analyze_text
 from retrieval.models import Chunk
 
 TYPO_WEIGHT = 0.7
@@ -57,7 +57,7 @@ class LexicalSearcher:
         params: LexicalParams = LexicalParams(),
         documents: Sequence[list[str]] | None = None,
     ) -> None:
-        """``documents``: the chunks already analysed (``retrieval.lexical_cache``), if known."""
+        """``documents``: the chunks already analysed (``retrieval.lexical.cache``), if known."""
         self.analyzer = analyzer
         self.params = params
         self.documents = (

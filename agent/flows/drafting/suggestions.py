@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from agent.flows.drafting_walk import Question
 from agent.turns import Option
 from drafting import Answers, DocumentSpec, display_value, get_path, is_missing
+from drafting.walk import Question
 
 if TYPE_CHECKING:
     from agent.llm.suggester import DraftSuggester, Suggestion

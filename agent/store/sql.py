@@ -1,7 +1,7 @@
 """The store's SQL and logic, written once for SQLite and PostgreSQL.
 
 ``SqlStore`` implements the whole ``Store`` protocol (plus ``schema_version`` and the table
-export/import of ``agent.store_dump``) on top of two primitives a backend provides:
+export/import of ``agent.store.dump``) on top of two primitives a backend provides:
 
 - ``_write(work)``: run ``work(connection)`` in one transaction that holds the write locks needed
   for a read-modify-write (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a transaction in which
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from agent.errors import StoreError
-from agent.migrations import JSON_COLUMNS, TABLES, statements
-from agent.store_records import (
+from agent.store.migrations import JSON_COLUMNS, TABLES, statements
+from agent.store.records import (
     AddFeedback,
     DeleteDraft,
     DeleteUserData,
@@ -426,7 +426,7 @@ class SqlStore(ABC):
 
     # -- backup ---------------------------------------------------------------------------
     def export_tables(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of every table, JSON columns decoded (see ``agent.store_dump``)."""
+        """Every row of every table, JSON columns decoded (see ``agent.store.dump``)."""
 
         def export(conn: SqlConnection) -> dict[str, list[dict[str, Any]]]:
             self._snapshot(conn)

@@ -12,14 +12,14 @@ from datetime import date
 from typing import Any, ClassVar
 
 from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep
-from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
-from agent.flows.drafting_suggest import DraftingHelp
-from agent.flows.drafting_walk import filled_count, looks_like_question
+from agent.flows.drafting.flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
+from agent.flows.drafting.suggestions import DraftingHelp
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
 from care_common.french_dates import iso_in_words, short_date
 from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, fold, parse_format
 from drafting import public_answers as public
+from drafting.walk import filled_count, looks_like_question
 
 MAX_LISTED = 10
 MAX_LABEL = BUTTON_LIMIT  # characters of a draft's button (document type + title + date)

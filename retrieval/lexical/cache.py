@@ -22,15 +22,15 @@ from pathlib import Path
 
 import snowballstemmer
 
-from retrieval import french_analyzer, french_identifiers, french_stopwords, lexical
-from retrieval.french_analyzer import FrenchAnalyzer
-from retrieval.lexical import LexicalParams, LexicalSearcher
+from retrieval.lexical import french_analyzer, french_identifiers, french_stopwords, search
+from retrieval.lexical.french_analyzer import FrenchAnalyzer
+from retrieval.lexical.search import LexicalParams, LexicalSearcher
 from retrieval.models import Chunk, GlossaryEntry
 
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "bm25-documents.json"
-_ANALYSIS_MODULES = (french_analyzer, french_identifiers, french_stopwords, lexical)
+_ANALYSIS_MODULES = (french_analyzer, french_identifiers, french_stopwords, search)
 
 
 def cached_searcher(

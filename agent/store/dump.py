@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.errors import StoreError
-from agent.migrations import OPTIONAL_COLUMNS, TABLES
-from agent.store import Store, now_iso
+from agent.store.migrations import OPTIONAL_COLUMNS, TABLES
+from agent.store.protocol import Store
+from agent.store.records import now_iso
 
 FORMAT = "assistant-care-store"
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.answering import render_sources
-from agent.flows import drafting_texts as texts
 from agent.flows.base import BUTTON_LIMIT, FlowContext, FlowStep, button_label
-from agent.flows.drafting_suggest import (
+from agent.flows.drafting import texts
+from agent.flows.drafting.suggestions import (
     ACCEPT,
     CHOICE_OPTIONS,
     EDIT,
@@ -28,15 +28,6 @@ from agent.flows.drafting_suggest import (
     DraftingHelp,
     pending_text,
     suggestion_target,
-)
-from agent.flows.drafting_walk import (
-    Question,
-    condition_met,
-    looks_like_question,
-    meta,
-    next_question,
-    question_at,
-    resolve_field,
 )
 from agent.store import Draft, now_iso
 from agent.turns import Attachment, ChoiceReply, DocumentReply, Option, Reply, TextReply
@@ -59,6 +50,15 @@ from drafting import (
     parse_format,
     public_answers,
     set_path,
+)
+from drafting.walk import (
+    Question,
+    condition_met,
+    looks_like_question,
+    meta,
+    next_question,
+    question_at,
+    resolve_field,
 )
 
 GENERATE = re.compile(r"^(generer|terminer|exporter)(?: (?:en |au format )?(\S+))?$")

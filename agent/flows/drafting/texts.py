@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from agent.flows.drafting_walk import Question, condition_met, filled_count
 from care_common.french_dates import date_in_words, iso_in_words
 from drafting import (
     Answers,
@@ -19,6 +18,7 @@ from drafting import (
     get_path,
     is_missing,
 )
+from drafting.walk import Question, condition_met, filled_count
 
 COMMANDS = (
     "À tout moment : « passer » (champ facultatif), « retour » (annule la dernière réponse), "

@@ -14,11 +14,10 @@ from __future__ import annotations
 import copy
 from typing import Any, ClassVar
 
-from agent.flows import drafting_texts as texts
 from agent.flows.base import Flow, FlowContext, FlowStep, question_token
-from agent.flows.drafting_interview import GENERATE, Interview, Work
-from agent.flows.drafting_suggest import DraftingHelp
-from agent.flows.drafting_walk import META, looks_like_question, meta, question_at
+from agent.flows.drafting import texts
+from agent.flows.drafting.steps import GENERATE, Interview, Work
+from agent.flows.drafting.suggestions import DraftingHelp
 from agent.store import Draft, new_id, now_iso
 from agent.turns import ChoiceReply, Option, Reply, TextReply, Turn
 from drafting import (
@@ -32,6 +31,7 @@ from drafting import (
     parse_format,
     set_path,
 )
+from drafting.walk import META, looks_like_question, meta, question_at
 
 
 class DraftingFlow(Flow):

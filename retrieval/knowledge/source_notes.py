@@ -12,10 +12,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from retrieval.chunk_ids import chunk_hash, unique_id
 from retrieval.errors import KnowledgeFileError
+from retrieval.knowledge.chunk_ids import chunk_hash, unique_id
+from retrieval.knowledge.yaml_lines import LinedDict, load_yaml
 from retrieval.models import Chunk, SourceLink, SourceNote
-from retrieval.yaml_lines import LinedDict, load_yaml
 
 KINDS = frozenset(
     [

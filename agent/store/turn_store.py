@@ -16,8 +16,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from agent.store import Store
-from agent.store_records import (
+from agent.store.protocol import Store
+from agent.store.records import (
     AddFeedback,
     DeleteDraft,
     DeleteUserData,

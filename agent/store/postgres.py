@@ -1,11 +1,11 @@
 """The store in PostgreSQL, for several bot replicas sharing one database.
 
-Same interface, semantics and SQL as ``SqliteStore``: both are an ``agent.store_sql.SqlStore``.
+Same interface, semantics and SQL as ``SqliteStore``: both are an ``agent.store.sql.SqlStore``.
 What this module brings is psycopg 3 underneath and what PostgreSQL does differently:
 
 - a small thread-safe pool of connections (``pool_size``), each in autocommit mode so a read is
   one statement and a write is one explicit transaction;
-- versioned migrations (``agent.migrations.POSTGRES_MIGRATIONS``) applied under an advisory
+- versioned migrations (``agent.store.migrations.POSTGRES_MIGRATIONS``) applied under an advisory
   lock, so replicas starting together migrate once;
 - ``update_draft_answers`` locks the draft row (``SELECT … FOR UPDATE``) for its
   read-merge-write: two replicas answering the same draft at once both keep their answer;
@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.errors import StoreError
-from agent.migrations import POSTGRES_MIGRATIONS, TABLES
-from agent.store_sql import (
+from agent.store.migrations import POSTGRES_MIGRATIONS, TABLES
+from agent.store.sql import (
     TURN_TIMEOUT,
     Dialect,
     SqlConnection,
