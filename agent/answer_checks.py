@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval import KnowledgeFileError
-from retrieval.knowledge_files import read_entries
+from retrieval.knowledge.yaml_files import read_entries
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")

@@ -6,7 +6,7 @@ under the store's per-user turn lock (``Store.user_turn``).
 
 Exactly once: a turn carrying an ``update_id`` already processed for this user is dropped; the
 ids processed are saved with the session, in the same transaction as everything the turn wrote
-(``agent.store_unit.TurnStore``), so after a crash a turn has either fully happened or not at
+(``agent.store.turn_store.TurnStore``), so after a crash a turn has either fully happened or not at
 all. Buttons are bound to their question: while a dialogue runs, every ``ChoiceReply`` carries
 the flow's ``question_token`` and a press bearing another token is refused as stale.
 """
@@ -35,7 +35,7 @@ from agent.input_text import (
 )
 from agent.patient_data import PatientDataFinding, find_patient_data
 from agent.store import Store
-from agent.store_unit import TurnStore
+from agent.store.turn_store import TurnStore
 from agent.turns import ChoiceReply, Option, Reply, Session, TextReply, Turn
 from retrieval import GlossaryEntry, SearchResult, SourceNote
 

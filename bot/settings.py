@@ -30,7 +30,7 @@ def _id_list(value: Any) -> list[int]:
 
 
 class Settings(BaseSettings):
-    """Every variable is documented in the README's configuration table."""
+    """Every field is documented in docs/exploitation/configuration.md (a test checks it)."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from retrieval.chroma_store import ChromaChunkStore
-from retrieval.embedders import collection_name, is_dense, make_embeddings, start_loading
+from retrieval.dense.chroma_store import ChromaChunkStore
+from retrieval.dense.embedders import collection_name, is_dense, make_embeddings, start_loading
 from retrieval.errors import KnowledgeFileError, VectorStoreError
-from retrieval.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.knowledge import Fingerprint, KnowledgeBase, fingerprint, load_knowledge_base
+from retrieval.knowledge.from_chunks import glossary_from_chunks
 from retrieval.lexical import LexicalResult, LexicalSearcher
-from retrieval.lexical_cache import cached_searcher
+from retrieval.lexical.cache import cached_searcher
+from retrieval.lexical.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.models import Chunk, GlossaryEntry, IndexReport, Passage, SearchResult, SourceNote
 from retrieval.ranking import RankingParams, fuse, is_relevant
-from retrieval.stored_knowledge import glossary_from_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ class KnowledgeIndex:
         return SearchResult(text, passages, relevant, lexical.term_weights)
 
     def _candidates(self, snapshot: _Snapshot, text: str, *, dense: bool) -> _Candidates:
-        """Both ranked lists before fusion (also used by ``retrieval.tuning``)."""
+        """Both ranked lists before fusion (also used by ``scripts.tune_retrieval``)."""
         lexical = snapshot.lexical.search(text, self.params.lexical_depth)
         if not dense or lexical.terms == 0:
             return _Candidates(lexical, [])

@@ -51,7 +51,7 @@ def check(as_json: bool, verbose: bool) -> None:
             "Mode LLM : non configuré (CARE_LLM_BASE_URL n'est pas défini).\n"
             "Les réponses sont extractives : les phrases des sources, citées et datées. "
             "Pour des réponses rédigées, définissez CARE_LLM_BASE_URL et CARE_LLM_MODEL "
-            "(voir le README, section « Mode LLM »).",
+            "(voir docs/exploitation/llm.md).",
         )
         return
     from agent.llm import PromptLibrary, probe

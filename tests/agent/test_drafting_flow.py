@@ -16,8 +16,8 @@ from docx import Document
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import FlowContext, FlowStep
-from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
-from agent.flows.drafts_menu import DraftsMenuFlow, build_drafting_flows
+from agent.flows.drafting.flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
+from agent.flows.drafting.menu import DraftsMenuFlow, build_drafting_flows
 from agent.store import SqliteStore
 from agent.turns import (
     Attachment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval import analyze_text
-from retrieval.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text, fold
+from retrieval.lexical.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text, fold
 from retrieval.models import GlossaryEntry
 
 GLOSSARY = (
