@@ -22,6 +22,7 @@ from datetime import date
 from typing import Protocol
 
 from agent import messages
+from agent.actions import CoreAction, EraseData, RateAnswer, ShowDetails, ShowSources
 from agent.answering import Answer, ExtractiveComposer, full_text
 from agent.commands import AssistantCommand, Command, CommandCall, CommandTable, help_text
 from agent.flows.base import Flow, FlowContext, FlowStep
@@ -336,8 +337,8 @@ class Assistant:
 
     def _route(self, session: Session, turn: Turn, store: TurnStore) -> list[Reply]:
         text = clean_text(turn.text)
-        if turn.action is not None and turn.action.startswith("sys:"):
-            return self._system_action(session, turn.action, store)
+        if turn.action is not None and not isinstance(turn.action, str):
+            return self._core_action(session, turn.action, store)
         if (turn.action is not None or turn.token is not None) and self._stale_press(
             session, turn, store
         ):
@@ -429,36 +430,37 @@ class Assistant:
             ChoiceReply(
                 messages.CONFIRM_ERASE,
                 (
-                    Option("Oui, tout effacer", "sys:erase:yes"),
-                    Option("Non, garder mes données", "sys:erase:no"),
+                    Option("Oui, tout effacer", EraseData(confirmed=True)),
+                    Option("Non, garder mes données", EraseData(confirmed=False)),
                 ),
             )
         ]
 
-    def _system_action(self, session: Session, action: str, store: TurnStore) -> list[Reply]:
-        parts = action.split(":")
-        if parts[1:] == ["erase", "yes"]:
-            store.delete_user_data(session.user_id)
-            session.flow, session.flow_state = None, {}
-            session.history, session.profile = [], {}
-            return [TextReply(messages.ERASED, kind="info")]
-        if parts[1:] == ["erase", "no"]:
-            return [TextReply(messages.ERASE_CANCELLED, kind="info")]
-        if len(parts) == 4 and parts[1] == "fb":
-            rating = 1 if parts[3] == "up" else -1
-            ok = store.rate_feedback(parts[2], session.user_id, rating)
-            return [TextReply(messages.FEEDBACK_THANKS if ok else messages.STALE_BUTTON)]
-        if len(parts) == 3 and parts[1] == "src":
-            for entry in reversed(session.history):
-                if entry.get("id") == parts[2]:
-                    return [TextReply(messages.cited_excerpts(entry.get("sources", "")))]
-            return [TextReply(messages.STALE_BUTTON)]
-        if len(parts) >= 3 and parts[1] == "more" and parts[2] in self._by_name:
-            flow = self._by_name[parts[2]]
-            shown = flow.details(self._context(session, store), ":".join(parts[3:]))
-            if shown is not None:
-                return shown
-            return [TextReply(messages.STALE_DETAILS, kind="stale")]
+    def _core_action(self, session: Session, action: CoreAction, store: TurnStore) -> list[Reply]:
+        """A button outside any dialogue (never bound to a question: no token to check)."""
+        match action:
+            case EraseData(confirmed=True):
+                store.delete_user_data(session.user_id)
+                session.flow, session.flow_state = None, {}
+                session.history, session.profile = [], {}
+                return [TextReply(messages.ERASED, kind="info")]
+            case EraseData(confirmed=False):
+                return [TextReply(messages.ERASE_CANCELLED, kind="info")]
+            case RateAnswer(feedback_id, useful):
+                # A front end learns from the kind whether the rating was recorded: "stale"
+                # when it was not (someone else's answer in a group, or an unknown one).
+                if store.rate_feedback(feedback_id, session.user_id, 1 if useful else -1):
+                    return [TextReply(messages.FEEDBACK_THANKS, kind="info")]
+            case ShowSources(feedback_id):
+                for entry in reversed(session.history):
+                    if entry.get("id") == feedback_id:
+                        return [TextReply(messages.cited_excerpts(entry.get("sources", "")))]
+                return [TextReply(messages.STALE_BUTTON)]  # gone from the history
+            case ShowDetails(flow_name, argument) if flow_name in self._by_name:
+                flow = self._by_name[flow_name]
+                shown = flow.details(self._context(session, store), argument)
+                return shown or [TextReply(messages.STALE_DETAILS, kind="stale")]
+        # a rating not recorded, or details of a flow this assistant does not have
         return [TextReply(messages.STALE_BUTTON, kind="stale")]
 
     def resume(self, user_id: str) -> list[Reply]:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, ClassVar
 
+from agent.actions import ShowDetails
 from agent.evidence_dates import sources_state_line
 from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep, button_label
 from agent.flows.base import question_token as make_token
@@ -133,8 +134,8 @@ class EligibilityFlow(Flow):
         question = current_question(state, ctx.today)
         if question is None:
             return self._finish(ctx, state)
-        if turn.action is not None:
-            return self._button(ctx, state, question, turn.action)
+        if turn.pick is not None:
+            return self._button(ctx, state, question, turn.pick)
         text = turn.text.strip()
         keyword = special_input(text)
         if keyword == "cancel":
@@ -268,7 +269,7 @@ class EligibilityFlow(Flow):
             ]
         lines += ["", DETAILS_HINT, SAVED]
         argument = f"{report.as_of.isoformat()}:{_profile_key(profile)}"
-        details = Option(DETAILS_BUTTON, f"sys:more:{self.name}:{argument}")
+        details = Option(DETAILS_BUTTON, ShowDetails(self.name, argument))
         return TextReply("\n".join(lines), kind="info", styled=True, options=(details,))
 
     def _verdict_reply(self, verdict: Verdict) -> TextReply:

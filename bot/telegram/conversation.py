@@ -30,7 +30,8 @@ from telegram.ext import (
     filters,
 )
 
-from agent.messages import FEEDBACK_THANKS, STALE_BUTTON
+from agent.actions import RateAnswer, ShowDetails, ShowSources, is_core
+from agent.messages import STALE_BUTTON
 from agent.turns import Attachment, Reply, TextReply, Turn
 from bot.telegram import texts
 from bot.telegram.access import assistant_user_id
@@ -174,19 +175,19 @@ class Conversation:
             return
         user = query.from_user
         callback = parse_callback(query.data)
-        if callback is None:  # not data this bot sends: forged, or from another bot
+        if callback is None or (callback.action is None and callback.label_index is None):
+            # not data this bot sends: forged, from another bot or an older version
             logger.info("update %s: unreadable button data ignored", update.update_id)
             await answer_query(query, STALE_BUTTON)
             return
-        system = callback.action.startswith("sys:")
-        if chat.type != ChatType.PRIVATE and not system:
-            await notify(update, context, texts.PRIVATE_ONLY)
+        if chat.type != ChatType.PRIVATE and not is_core(callback.action):
+            await notify(update, context, texts.PRIVATE_ONLY)  # a dialogue's button
             return
         turn = self._pressed(update, callback, assistant_user_id(user.id))
         if turn is None:
             await answer_query(query, STALE_BUTTON)
             return
-        if callback.action.startswith("sys:fb:"):
+        if isinstance(turn.action, RateAnswer):
             await self._feedback(update, turn)
             return
         await self.turn(update, context, turn, kind="button")
@@ -212,11 +213,13 @@ class Conversation:
         query = update.callback_query
         assert query is not None
         replies = await asyncio.to_thread(self.rt.assistant.handle, turn)
-        text = next((r.text for r in replies if isinstance(r, TextReply)), "")
-        await answer_query(query, text or texts.FEEDBACK_RECORDED)
+        said = [r for r in replies if isinstance(r, TextReply)]
+        await answer_query(query, said[0].text if said else texts.FEEDBACK_RECORDED)
         if replies:
             await self._delivered(turn, Sent(), private=False)
-        if text != FEEDBACK_THANKS:  # not recorded: e.g. someone else's answer in a group
+        # The core says whether it recorded the rating: "stale" when it did not (e.g. someone
+        # else's answer in a group); no reply at all for a press already processed.
+        if not said or any(reply.kind == "stale" for reply in said):
             logger.info("update %s: feedback refused", update.update_id)
             return
         message = query.message
@@ -312,8 +315,8 @@ class Conversation:
             turn = dataclasses.replace(turn, update_id=None)
         if query is not None:
             await answer_query(query)
-            action = turn.action or ""
-            if turn.text and not flagged and not action.startswith(("sys:src:", "sys:more:")):
+            shows_more = isinstance(turn.action, ShowSources | ShowDetails)
+            if turn.text and not flagged and not shows_more:
                 await self._mark_choice(query.message, turn.text)
         items = render(replies, private=private)
         sent = await self._send(context, chat.id, items)

@@ -93,7 +93,11 @@ def receipt(step: FlowStep) -> str:
 
 def options(step: FlowStep) -> list[str]:
     last = step.replies[-1]
-    return [o.action for o in last.options] if isinstance(last, ChoiceReply) else []
+    return (
+        [o.action for o in last.options if isinstance(o.action, str)]
+        if isinstance(last, ChoiceReply)
+        else []
+    )
 
 
 def document(step: FlowStep) -> DocumentReply:

@@ -75,7 +75,7 @@ class DraftingFlow(Flow):
         work = Work(ctx, state, draft, copy.deepcopy(draft.answers))
         if turn.attachment is not None:
             return self.interview.import_file(work, turn.attachment)
-        action, text = turn.action or "", turn.text.strip()
+        action, text = turn.pick or "", turn.text.strip()
         word = fold(text)
         if "suggestion" in state:  # a proposal waits for « accepter / modifier / refuser »
             step = self.interview.on_suggestion(work, action, text)
@@ -155,9 +155,9 @@ class DraftingFlow(Flow):
 
     def _handle_choice(self, ctx: FlowContext, state: dict[str, Any], turn: Turn) -> FlowStep:
         word = fold(turn.text)
-        if turn.action == "dr:new" or word.startswith("nouveau"):
+        if turn.pick == "dr:new" or word.startswith("nouveau"):
             return self._new(ctx, state)
-        if (turn.action or "").startswith("dr:resume:") or word.startswith("reprendre"):
+        if (turn.pick or "").startswith("dr:resume:") or word.startswith("reprendre"):
             draft = ctx.store.get_draft(ctx.session.user_id, state["choosing"])
             return self.resume(ctx, state, draft) if draft else self._new(ctx, state)
         if looks_like_question(turn.text, free_text=False):

@@ -67,7 +67,7 @@ class DraftsMenuFlow(Flow):
         if "inner" in state:
             inner = state["inner"]
             return self.flows[inner["doc"]].handle(ctx, inner["state"], turn)
-        action, word = turn.action or "", fold(turn.text)
+        action, word = turn.pick or "", fold(turn.text)
         view = state.get("view")
         if view == "list":
             return self._pick(ctx, state, action, word)
