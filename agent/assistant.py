@@ -28,7 +28,6 @@ from agent.followup_context import answer_context, previous_answer
 from agent.input_text import (
     MAX_QUESTION_CHARS,
     clean_text,
-    fold,
     has_words,
     no_question_reply,
 )
@@ -36,6 +35,7 @@ from agent.patient_data import PatientDataFinding, find_patient_data
 from agent.store import Store
 from agent.store.turn_store import TurnStore
 from agent.turns import ChoiceReply, Option, Reply, Session, TextReply, Turn
+from care_common.french_text import fold_phrase
 from retrieval import GlossaryEntry, SearchResult, SourceNote
 
 logger = logging.getLogger(__name__)
@@ -304,7 +304,7 @@ class Assistant:
             return [TextReply(messages.STALE_QUESTION, kind="stale")]
         command, _, argument = text.partition(" ")
         command = command.split("@", 1)[0].lower() if command.startswith("/") else ""
-        if command == "/annuler" or (session.flow and fold(text) in {"annuler", "stop"}):
+        if command == "/annuler" or (session.flow and fold_phrase(text) in {"annuler", "stop"}):
             return self._cancel(session, store)
         if command and command in self._by_command:
             return self._start_flow(session, self._by_command[command], argument.strip(), store)

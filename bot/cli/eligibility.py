@@ -20,6 +20,7 @@ from rich.text import Text
 from agent.evidence_dates import sources_state_line
 from agent.turns import SourceRef
 from bot.cli.common import console, err_console, setup
+from care_common.front_matter import FrontMatterError, read_front_matter
 from care_errors import CareError
 from eligibility import (
     AnswerError,
@@ -229,7 +230,7 @@ def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
             cache[source_id] = SourceRef(0, source_id, source_id, "", "", "")
             path = knowledge_dir / "sources" / f"{source_id}.md"
             try:
-                meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+                meta, _ = read_front_matter(path.read_text(encoding="utf-8"))
                 cache[source_id] = SourceRef(
                     0,
                     source_id,
@@ -240,7 +241,7 @@ def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
                     published=_iso(meta.get("published")),
                     evidence=_iso(meta.get("evidence")),
                 )
-            except (OSError, IndexError, KeyError, TypeError, yaml.YAMLError):
+            except (OSError, UnicodeDecodeError, FrontMatterError, KeyError):
                 pass
         return cache[source_id]
 
