@@ -64,9 +64,8 @@ _DATE_QUESTION = re.compile(
     r"\bjusqu ?'? ?a quand\b|\bquand\b|\bquelle date\b|\bdates?\b|\bdate limite\b|\becheances?\b"
     r"|\bdelais?\b|\bavant quand\b|\bdeadline\b|\bcalendrier\b|\bclotur\w*\b|\bouvr\w*\b"
 )
-_MONTHS = MONTH_PATTERN
 DATE_IN_TEXT = re.compile(
-    rf"\b\d{{1,2}}(?:er)? (?:{_MONTHS}) \d{{4}}\b|\b(?:{_MONTHS}) \d{{4}}\b"
+    rf"\b\d{{1,2}}(?:er)? (?:{MONTH_PATTERN}) \d{{4}}\b|\b(?:{MONTH_PATTERN}) \d{{4}}\b"
     r"|\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
@@ -78,7 +77,7 @@ _DEADLINE_QUESTION = re.compile(
 )
 DEADLINE_IN_TEXT = re.compile(
     rf"\bjusqu'?(?:au|à)\b|\bau plus tard\b|\bavant le\b|\bdate limite\b|\bcl[oô]tur\w*"
-    rf"|\bau \d{{1,2}}(?:er)? (?:{_MONTHS})\b",
+    rf"|\bau \d{{1,2}}(?:er)? (?:{MONTH_PATTERN})\b",
     re.IGNORECASE,
 )
 

@@ -50,10 +50,9 @@ _NIR = re.compile(
     rf"(?<![0-9A-Za-z])[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[AaBb]){_SEP}\d{{3}}{_SEP}"
     rf"\d{{3}}{_SEP}\d\d(?![0-9])"
 )
-_MONTHS = MONTH_PATTERN
 _DATE = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})(?:[/.\-]|\s)(?P<m>\d{1,2})(?:[/.\-]|\s)(?P<y>(?:19|20)?\d\d)(?!\d)"
-    rf"|(?<!\d)(?P<wd>\d{{1,2}})(?:er)?\s+(?P<wm>{_MONTHS})\s+(?P<wy>\d{{4}})\b",
+    rf"|(?<!\d)(?P<wd>\d{{1,2}})(?:er)?\s+(?P<wm>{MONTH_PATTERN})\s+(?P<wy>\d{{4}})\b",
     re.IGNORECASE,
 )
 _BIRTH_MARKER = re.compile(

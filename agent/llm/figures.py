@@ -55,7 +55,6 @@ _SCALES = {
     "milliard": 1e9,
     "milliards": 1e9,
 }
-_MONTH = MONTH_PATTERN
 _NUM = r"\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
 _DASH = r"[-‐‑–—]"
 
@@ -65,10 +64,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dmy", re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b")),
     (
         "date",
-        re.compile(rf"\b(1er|\d{{1,2}})\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.IGNORECASE),
+        re.compile(rf"\b(1er|\d{{1,2}})\s+({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", re.IGNORECASE),
     ),
-    ("daymonth", re.compile(rf"\b(1er|\d{{1,2}})\s+({_MONTH})\b", re.IGNORECASE)),
-    ("month", re.compile(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("daymonth", re.compile(rf"\b(1er|\d{{1,2}})\s+({MONTH_PATTERN})\b", re.IGNORECASE)),
+    ("month", re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", re.IGNORECASE)),
     ("ref", re.compile(r"\b((?:19|20)\d\d)\s*/\s*(\d{1,4})\b")),
     (
         "objective",
