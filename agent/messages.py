@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from agent.evidence_dates import fr_month_year
-from agent.input_text import fold
 from care_common.french_dates import date_in_words
+from care_common.french_text import fold_phrase
 
 if TYPE_CHECKING:
     from retrieval import GlossaryEntry, SourceNote
@@ -123,18 +123,20 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
 
 def glossary_text(entries: Sequence[GlossaryEntry], term: str) -> str:
     if not term:
-        names = ", ".join(sorted({entry.term for entry in entries}, key=fold))
+        names = ", ".join(sorted({entry.term for entry in entries}, key=fold_phrase))
         return (
             f"Glossaire ({len(entries)} termes). Tapez /glossaire SIGLE, par exemple "
             f"/glossaire PCRA.\n{names}"
         )
-    wanted = fold(term)
+    wanted = fold_phrase(term)
     matches = [
         entry
         for entry in entries
-        if fold(entry.term) == wanted or wanted in (fold(s) for s in entry.synonyms)
+        if fold_phrase(entry.term) == wanted or wanted in (fold_phrase(s) for s in entry.synonyms)
     ] or [
-        entry for entry in entries if wanted in fold(entry.term) or wanted in fold(entry.expansion)
+        entry
+        for entry in entries
+        if wanted in fold_phrase(entry.term) or wanted in fold_phrase(entry.expansion)
     ]
     if not matches:
         return f"Je ne trouve pas « {term} » dans le glossaire. Tapez /glossaire pour la liste."

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from care_common.french_text import fold_phrase
+from care_common.question_words import reads_as_question, starts_like_question
 from drafting.answers import Answers, get_path, is_missing
-from drafting.fields import fold
 from drafting.specs import DocumentSpec, FieldSpec
 
 META = "_meta"
@@ -119,16 +120,22 @@ def question_at(spec: DocumentSpec, path: str) -> Question | None:
 
 
 def _matches(spec_field: FieldSpec, wanted: str) -> bool:
-    names = {fold(spec_field.key), fold(spec_field.key.rsplit(".", 1)[-1]), fold(spec_field.label)}
+    names = {
+        fold_phrase(spec_field.key),
+        fold_phrase(spec_field.key.rsplit(".", 1)[-1]),
+        fold_phrase(spec_field.label),
+    }
     if spec_field.item_label:
-        names.add(fold(spec_field.item_label))
-    return wanted in names or (len(wanted) >= 4 and fold(spec_field.label).startswith(wanted))
+        names.add(fold_phrase(spec_field.item_label))
+    return wanted in names or (
+        len(wanted) >= 4 and fold_phrase(spec_field.label).startswith(wanted)
+    )
 
 
 def resolve_field(spec: DocumentSpec, text: str) -> tuple[str, FieldSpec] | None:
     """What « modifier <champ> » names: a path (``finess_ej``, ``etablissement.finess_ej``,
     ``budget[1].montant_ht``, ``budget 2 montant_ht``, a label) or a whole list (``objectifs``)."""
-    wanted = fold(text)
+    wanted = fold_phrase(text)
     if question_at(spec, text.strip()) is not None:
         question = question_at(spec, text.strip())
         assert question is not None
@@ -142,7 +149,7 @@ def resolve_field(spec: DocumentSpec, text: str) -> tuple[str, FieldSpec] | None
                         index = int(item.group(2)) - 1
                         return f"{spec_field.key}[{max(index, 0)}].{sub.key}", sub
     for spec_field in spec.fields:
-        if _matches(spec_field, wanted) or fold(spec_field.label).startswith(wanted):
+        if _matches(spec_field, wanted) or fold_phrase(spec_field.label).startswith(wanted):
             return spec_field.key, spec_field
     return None
 
@@ -155,37 +162,11 @@ def filled_count(spec: DocumentSpec, answers: Answers) -> tuple[int, int]:
     return done, len(required)
 
 
-_QUESTION_WORDS = (
-    "comment",
-    "pourquoi",
-    "quel",
-    "quelle",
-    "quels",
-    "quelles",
-    "qu'est",
-    "est-ce",
-    "combien",
-    "quand",
-    "qui ",
-    "que ",
-    "peut-on",
-    "puis-je",
-    "dois-je",
-    "faut-il",
-    "c'est quoi",
-    "ou ",
-    "où ",
-)
-
-
 def looks_like_question(text: str, *, free_text: bool) -> bool:
     """A free question typed instead of an answer (answered, then the field is asked again).
 
     For free-text fields only short inputs ending with « ? » count, so that an answer which
     happens to contain a question is still accepted."""
-    words = fold(text)
     if free_text:
-        return (
-            text.rstrip().endswith("?") and len(text) <= 200 and words.startswith(_QUESTION_WORDS)
-        )
-    return text.rstrip().endswith("?") or words.startswith(_QUESTION_WORDS)
+        return text.rstrip().endswith("?") and len(text) <= 200 and starts_like_question(text)
+    return reads_as_question(text)

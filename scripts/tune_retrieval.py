@@ -17,8 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from retrieval.evaluation import EvalQuestion, EvalReport, evaluate, load_eval_set
-from retrieval.index import DEFAULT_EMBEDDINGS, KnowledgeIndex, _Candidates
-from retrieval.lexical.french_analyzer import MAX_QUERY_CHARS, clean_text
+from retrieval.index import DEFAULT_EMBEDDINGS, KnowledgeIndex, RankedLists
 from retrieval.models import Passage, SearchResult
 from retrieval.ranking import RankingParams, fuse
 
@@ -41,20 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report(index: KnowledgeIndex, questions: Sequence[EvalQuestion]) -> str:
-    snapshot = index._current()
-    candidates = {
-        q.question: index._candidates(
-            snapshot, clean_text(q.question, MAX_QUERY_CHARS), dense=True
-        )
-        for q in questions
-    }
+    candidates = {q.question: index.ranked_lists(q.question) for q in questions}
     lines = ["fusion                 hit@1  hit@3  hit@5    MRR"]
-    lexical = _run(index, candidates, questions, replace(index.params, dense_weight=0.0))
+    lexical = _run(candidates, questions, replace(index.params, dense_weight=0.0))
     lines.append(_row("BM25 alone", lexical, ""))
     for weight in _WEIGHTS:
         for rrf_k in _RRF_KS:
             params = replace(index.params, dense_weight=weight, rrf_k=rrf_k)
-            result = _run(index, candidates, questions, params)
+            result = _run(candidates, questions, params)
             ok = all(a >= b for a, b in zip(_ranks(result), _ranks(lexical), strict=True))
             lines.append(_row(f"RRF w={weight:.1f} k={rrf_k:.0f}", result, "ok" if ok else ""))
     lines += ["", "gate min_coverage   out-of-scope refused   in-scope refused"]
@@ -68,15 +61,13 @@ def report(index: KnowledgeIndex, questions: Sequence[EvalQuestion]) -> str:
 
 
 def _run(
-    index: KnowledgeIndex,
-    candidates: dict[str, _Candidates],
+    candidates: dict[str, RankedLists],
     questions: Sequence[EvalQuestion],
     params: RankingParams,
 ) -> EvalReport:
-    chunks = index._current().chunks
-
     def search(query: str) -> SearchResult:
         found = candidates[query]
+        chunks = found.chunks
         dense = found.dense if params.dense_weight > 0 else []
         fused = fuse(found.lexical.hits, dense, params)[:5]
         passages = tuple(

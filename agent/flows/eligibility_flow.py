@@ -22,6 +22,8 @@ from agent.evidence_dates import sources_state_line
 from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep, button_label
 from agent.flows.base import question_token as make_token
 from agent.turns import ChoiceReply, Option, Reply, SourceRef, TextReply, Turn
+from care_common.french_text import fold_phrase
+from care_common.question_words import reads_as_question
 from eligibility import (
     AnswerError,
     EligibilityReport,
@@ -29,7 +31,6 @@ from eligibility import (
     RuleBook,
     Verdict,
     evaluate,
-    looks_like_question,
     parse_profile,
     special_input,
 )
@@ -51,7 +52,6 @@ from eligibility.summary import (
     short_title,
     verdict_text,
 )
-from eligibility.values import fold
 from eligibility.vocabulary import VERDICT_LABELS
 from retrieval import SourceNote
 
@@ -148,7 +148,7 @@ class EligibilityFlow(Flow):
         try:
             record_answer(state, question, text, ctx.today)
         except AnswerError as exc:
-            if looks_like_question(text):
+            if reads_as_question(text):  # a free question: answered, then re-asked
                 return FlowStep(not_an_answer=True)
             return self._invalid(ctx, state, exc)
         return self._next(ctx, state)
@@ -290,9 +290,9 @@ class EligibilityFlow(Flow):
         return TextReply(text, sources=tuple(refs), kind="info", styled=True)
 
     def _scope(self, argument: str) -> tuple[list[str] | None, list[str]]:
-        words = fold(argument).replace("d1 bis", "d1bis").replace(",", " ").split()
-        known = {fold(name): name for name in self._rules.dispositif_ids}
-        known |= {fold(_typed_name(name)): name for name in self._rules.dispositif_ids}
+        words = fold_phrase(argument).replace("d1 bis", "d1bis").replace(",", " ").split()
+        known = {fold_phrase(name): name for name in self._rules.dispositif_ids}
+        known |= {fold_phrase(_typed_name(name)): name for name in self._rules.dispositif_ids}
         scope = [known[word] for word in words if word in known]
         unknown = [word for word in words if word not in known]
         return (scope or None), unknown

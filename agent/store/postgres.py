@@ -3,8 +3,9 @@
 Same interface, semantics and SQL as ``SqliteStore``: both are an ``agent.store.sql.SqlStore``.
 What this module brings is psycopg 3 underneath and what PostgreSQL does differently:
 
-- a small thread-safe pool of connections (``pool_size``), each in autocommit mode so a read is
-  one statement and a write is one explicit transaction;
+- a pool of connections (``psycopg_pool.ConnectionPool``, ``pool_size``), each in autocommit
+  mode so a read is one statement and a write is one explicit transaction; a connection found
+  broken when it comes back is replaced, idle ones are closed after ten minutes;
 - versioned migrations (``agent.store.migrations.POSTGRES_MIGRATIONS``) applied under an advisory
   lock, so replicas starting together migrate once;
 - ``update_draft_answers`` locks the draft row (``SELECT … FOR UPDATE``) for its
@@ -14,13 +15,15 @@ What this module brings is psycopg 3 underneath and what PostgreSQL does differe
 - ``user_turn`` holds a session-level advisory lock keyed by the user for a whole turn, on a
   connection of a second pool (``turn_pool_size``): a turn waiting for its lock never holds a
   connection the running turns need, so the two pools cannot deadlock each other.
+
+psycopg and psycopg-pool come with the optional ``postgres`` extra and are imported when a
+``PostgresStore`` opens.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -38,11 +41,13 @@ from agent.store.sql import (
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg_pool import ConnectionPool
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _MIGRATION_LOCK = 0x0CA4E  # pg_advisory_xact_lock key: one migrating replica at a time
+_WAIT_FOR_CONNECTION = 30.0  # seconds an operation waits for a free (or new) connection
 
 POSTGRES = Dialect(
     param="%s",
@@ -56,15 +61,16 @@ POSTGRES = Dialect(
 def _psycopg() -> Any:
     try:
         import psycopg
+        import psycopg_pool
     except ImportError as exc:  # the optional "postgres" extra is missing
         raise StoreError(
-            "psycopg is not installed: pip install 'assistant-care[postgres]'",
+            "psycopg or psycopg-pool is not installed: pip install 'assistant-care[postgres]'",
             user_message=(
                 "CARE_DATABASE_URL désigne PostgreSQL mais le pilote psycopg n'est pas installé "
                 "(pip install 'assistant-care[postgres]')."
             ),
         ) from exc
-    return psycopg
+    return psycopg, psycopg_pool
 
 
 def redact(url: str) -> str:
@@ -77,60 +83,40 @@ def redact(url: str) -> str:
     return f"{scheme}{sep}{user}:***@{host}"
 
 
-class _Pool:
-    """At most ``size`` connections; idle ones are reused, broken ones are dropped."""
+def _open_pool(
+    url: str, size: int, connect_timeout: float, *, name: str, min_size: int
+) -> ConnectionPool[Any]:
+    """A pool of at most ``size`` autocommit connections; with ``min_size``, wait for that many
+    (a server that cannot be reached is a ``StoreError`` naming libpq's reason)."""
+    psycopg, psycopg_pool = _psycopg()
+    connect = {"autocommit": True, "connect_timeout": max(1, int(connect_timeout))}
+    pool: ConnectionPool[Any] = psycopg_pool.ConnectionPool(
+        url, kwargs=connect, min_size=min_size, max_size=size, name=name, open=False
+    )
+    try:
+        pool.open(wait=min_size > 0, timeout=connect_timeout)
+    except psycopg_pool.PoolTimeout:
+        pool.close()
+        try:  # the pool only logs why it could not connect: ask once more for the reason
+            psycopg.connect(url, **connect).close()
+            reason = f"no connection after {connect_timeout:g} s"
+        except psycopg.Error as exc:
+            reason = str(exc)
+        raise StoreError(f"cannot connect to PostgreSQL {redact(url)}: {reason}") from None
+    return pool
 
-    def __init__(self, url: str, size: int, connect_timeout: float) -> None:
-        self._psycopg = _psycopg()
-        self._url = url
-        self._connect_timeout = connect_timeout
-        self._slots = threading.BoundedSemaphore(size)
-        self._idle: list[psycopg.Connection[Any]] = []
-        self._lock = threading.Lock()
-        self._closed = False
 
-    def _connect(self) -> psycopg.Connection[Any]:
-        try:
-            conn: psycopg.Connection[Any] = self._psycopg.connect(
-                self._url, autocommit=True, connect_timeout=max(1, int(self._connect_timeout))
-            )
-        except self._psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL {redact(self._url)}: {exc}") from exc
-        return conn
-
-    @contextmanager
-    def connection(self, timeout: float = 30) -> Iterator[psycopg.Connection[Any]]:
-        if self._closed:
-            raise StoreError("store is closed")
-        if not self._slots.acquire(timeout=timeout):
-            raise StoreError(f"no PostgreSQL connection free after {timeout:g} s")
-        conn: psycopg.Connection[Any] | None = None
-        try:
-            with self._lock:
-                conn = self._idle.pop() if self._idle else None
-            if conn is None:
-                conn = self._connect()
+@contextmanager
+def _connection(pool: ConnectionPool[Any], timeout: float) -> Iterator[psycopg.Connection[Any]]:
+    """A connection of ``pool`` (given back at the end, replaced if it broke meanwhile)."""
+    _, psycopg_pool = _psycopg()
+    try:
+        with pool.connection(timeout) as conn:
             yield conn
-        finally:
-            if conn is not None:
-                self._release(conn)
-            self._slots.release()
-
-    def _release(self, conn: psycopg.Connection[Any]) -> None:
-        idle = self._psycopg.pq.TransactionStatus.IDLE
-        reusable = not conn.closed and not conn.broken and conn.info.transaction_status == idle
-        with self._lock:
-            if reusable and not self._closed:
-                self._idle.append(conn)
-                return
-        conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+    except psycopg_pool.PoolClosed as exc:
+        raise StoreError("store is closed") from exc
+    except psycopg_pool.PoolTimeout as exc:
+        raise StoreError(f"no PostgreSQL connection free after {timeout:g} s") from exc
 
 
 class _Connection:
@@ -164,10 +150,16 @@ class PostgresStore(SqlStore):
     ) -> None:
         self.url = url
         self.turn_timeout = turn_timeout
-        self._psycopg = _psycopg()
-        self._pool = _Pool(url, pool_size, connect_timeout)
-        self._turn_pool = _Pool(url, turn_pool_size, connect_timeout)
-        self._migrate()
+        self._psycopg, _ = _psycopg()
+        self._pool = _open_pool(url, pool_size, connect_timeout, name="care-store", min_size=1)
+        self._turn_pool = _open_pool(
+            url, turn_pool_size, connect_timeout, name="care-turns", min_size=0
+        )
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
 
     # -- plumbing -------------------------------------------------------------------------
     def _run(self, work: Callable[[SqlConnection], T], write: bool = True) -> T:
@@ -175,7 +167,7 @@ class PostgresStore(SqlStore):
         connection turns out to be broken (e.g. the server restarted since it was opened)."""
         for attempt in (1, 2):
             try:
-                with self._pool.connection() as conn:
+                with _connection(self._pool, _WAIT_FOR_CONNECTION) as conn:
                     if not write:
                         return work(_Connection(conn))
                     with conn.transaction():
@@ -238,7 +230,7 @@ class PostgresStore(SqlStore):
         lock = f"SET lock_timeout = {wait_ms}; SELECT pg_advisory_lock({key})"
         unlock = f"SELECT pg_advisory_unlock({key})"
         for attempt in (1, 2):
-            with self._turn_pool.connection(self.turn_timeout) as conn:
+            with _connection(self._turn_pool, self.turn_timeout) as conn:
                 try:
                     conn.execute(lock)
                 except self._psycopg.Error as exc:

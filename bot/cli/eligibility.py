@@ -31,6 +31,7 @@ from agent.evidence_dates import sources_state_line
 from agent.turns import Reply, SourceRef, TextReply
 from bot.cli.common import console, err_console, index_progress, services, setup
 from bot.settings import Settings
+from care_common.front_matter import FrontMatterError, read_front_matter
 from care_errors import CareError
 from eligibility import EligibilityReport, check_eligibility, load_rule_book
 from eligibility.summary import obligations_text, report_heading, verdict_text
@@ -240,7 +241,7 @@ def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
             cache[source_id] = SourceRef(0, source_id, source_id, "", "", "")
             path = knowledge_dir / "sources" / f"{source_id}.md"
             try:
-                meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+                meta, _ = read_front_matter(path.read_text(encoding="utf-8"))
                 cache[source_id] = SourceRef(
                     0,
                     source_id,
@@ -251,7 +252,7 @@ def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
                     published=_iso(meta.get("published")),
                     evidence=_iso(meta.get("evidence")),
                 )
-            except (OSError, IndexError, KeyError, TypeError, yaml.YAMLError):
+            except (OSError, UnicodeDecodeError, FrontMatterError, KeyError):
                 pass
         return cache[source_id]
 

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 
+from care_common.slugs import slugify
 from retrieval.models import Citation
 
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
-_MAX_SLUG = 60
 
-
-def slugify(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    return _NON_SLUG.sub("-", ascii_text).strip("-")[:_MAX_SLUG].strip("-") or "x"
+def id_slug(text: str) -> str:
+    """The slug in an id: cut at exactly 60 characters (not after a whole word), so the ids
+    already stored in Chroma stay the same; "x" when the text has no letter or digit."""
+    return slugify(text, whole_words=False) or "x"
 
 
 def unique_id(prefix: str, text: str, used: set[str]) -> str:
     """``prefix#slug(text)``, suffixed ``-2``, ``-3``… when already used."""
-    base = f"{prefix}#{slugify(text)}"
+    base = f"{prefix}#{id_slug(text)}"
     candidate, number = base, 1
     while candidate in used:
         number += 1

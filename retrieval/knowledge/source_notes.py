@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from care_common.front_matter import FrontMatterError, split_front_matter
 from retrieval.errors import KnowledgeFileError
 from retrieval.knowledge.chunk_ids import chunk_hash, unique_id
 from retrieval.knowledge.yaml_lines import LinedDict, load_yaml
@@ -52,7 +53,7 @@ def parse_source_note(path: Path) -> tuple[SourceNote, list[Chunk]]:
     except OSError as exc:
         raise KnowledgeFileError(path, None, f"lecture impossible ({exc})") from exc
     lines = text.splitlines()
-    meta, body_start = _front_matter(path, lines)
+    meta, body_start = _front_matter(path, text)
     note = _note_from_meta(path, meta)
     chunks = _chunks(path, note, lines, body_start)
     if not chunks:
@@ -60,19 +61,17 @@ def parse_source_note(path: Path) -> tuple[SourceNote, list[Chunk]]:
     return note, chunks
 
 
-def _front_matter(path: Path, lines: list[str]) -> tuple[LinedDict, int]:
-    if not lines or lines[0].strip() != "---":
-        raise KnowledgeFileError(path, 1, "en-tête YAML absent : la première ligne doit être ---")
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            break
-    else:
-        raise KnowledgeFileError(path, 1, "en-tête YAML non fermé : ligne --- manquante")
-    data = load_yaml("\n".join(lines[1:index]), path, first_line=2)
+def _front_matter(path: Path, text: str) -> tuple[LinedDict, int]:
+    """The front matter with its line numbers, and the index of the body's first line."""
+    try:
+        found = split_front_matter(text)
+    except FrontMatterError as exc:
+        raise KnowledgeFileError(path, exc.line, exc.reason) from exc
+    data = load_yaml(found.yaml, path, first_line=2)
     if not isinstance(data, LinedDict):
         raise KnowledgeFileError(path, 2, "l'en-tête YAML doit être une table clé: valeur")
-    data.line = index + 1  # a missing field is reported on the closing line
-    return data, index + 1
+    data.line = found.closing_line  # a missing field is reported on the closing line
+    return data, found.closing_line
 
 
 def _note_from_meta(path: Path, meta: LinedDict) -> SourceNote:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import KnowledgeFileError
-from retrieval.knowledge.chunk_ids import slugify
+from retrieval.knowledge.chunk_ids import id_slug
 from retrieval.knowledge.yaml_lines import LinedDict, line_of, load_yaml
 from retrieval.models import FaqEntry, GlossaryEntry
 
@@ -70,7 +70,7 @@ def load_faq(path: Path, known_ids: Collection[str]) -> list[FaqEntry]:
     seen: set[str] = set()
     for data in read_entries(path):
         question = _required_text(path, data, "question")
-        faq_id = _optional_text(path, data, "id") or slugify(question)
+        faq_id = _optional_text(path, data, "id") or id_slug(question)
         if faq_id in seen:
             raise KnowledgeFileError(path, data.line_of("id"), f"id de FAQ en double {faq_id!r}")
         seen.add(faq_id)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import snowballstemmer
 
+from care_common import french_text
 from retrieval.lexical import french_analyzer, french_identifiers, french_stopwords, search
 from retrieval.lexical.french_analyzer import FrenchAnalyzer
 from retrieval.lexical.search import LexicalParams, LexicalSearcher
@@ -30,7 +31,7 @@ from retrieval.models import Chunk, GlossaryEntry
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "bm25-documents.json"
-_ANALYSIS_MODULES = (french_analyzer, french_identifiers, french_stopwords, search)
+_ANALYSIS_MODULES = (french_text, french_analyzer, french_identifiers, french_stopwords, search)
 
 
 def cached_searcher(

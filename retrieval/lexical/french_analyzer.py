@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
+from care_common.french_text import fold
 from retrieval.lexical.french_identifiers import PLACEHOLDER_RE, protect
 from retrieval.lexical.french_stopwords import STOP_WORDS
 from retrieval.models import GlossaryEntry
@@ -44,7 +45,6 @@ _ELISION_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*")
 _INVERTED = frozenset({"il", "elle", "on", "ils", "elles"})
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _REACCENT = ((re.compile(r"ite(s?)$"), r"ité\1"), (re.compile(r"ee(s?)$"), r"ée\1"))
 # Derivations Snowball leaves apart although users mix them: "candidater" / "candidature",
 # "obligation" / "obligatoire" (applied to the stem, only when a long enough root remains).
@@ -88,12 +88,6 @@ def clean_text(text: str, max_chars: int | None = None) -> str:
         cut = text.rfind(" ", 0, max_chars)
         text = text[: cut if cut > max_chars // 2 else max_chars]
     return text
-
-
-def fold(word: str) -> str:
-    """Lower-case ASCII-ish form: accents and ligatures removed."""
-    decomposed = unicodedata.normalize("NFD", word.translate(_LIGATURES).lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @functools.lru_cache(maxsize=65536)

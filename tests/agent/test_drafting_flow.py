@@ -16,8 +16,13 @@ from docx import Document
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import FlowContext, FlowStep
-from agent.flows.drafting.flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
-from agent.flows.drafting.menu import DraftsMenuFlow, build_drafting_flows
+from agent.flows.drafting import (
+    DraftingFlow,
+    DraftsMenuFlow,
+    FicheProjetFlow,
+    LettreEngagementFlow,
+    build_drafting_flows,
+)
 from agent.store import SqliteStore
 from agent.turns import (
     Attachment,

@@ -20,7 +20,7 @@ import pytest
 
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
-from agent.flows.drafting.flow import FicheProjetFlow
+from agent.flows.drafting import FicheProjetFlow
 from agent.store import Draft, SqliteStore, TurnBusyError
 from agent.turns import ChoiceReply, Turn
 from retrieval import GlossaryEntry, SearchResult, SourceNote, analyze_text

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from eligibility import AnswerError, RuleBook, evaluate, looks_like_question, special_input
+from eligibility import AnswerError, RuleBook, evaluate, special_input
 from eligibility.interview import (
     build_profile,
     current_question,
@@ -222,7 +222,3 @@ def test_keywords_and_free_questions() -> None:
     assert special_input("JSP") == "unknown"
     assert special_input("annuler") == "cancel"
     assert special_input("oui") is None
-    assert looks_like_question("C'est quoi une PSSI ?")
-    assert looks_like_question("Qu'est-ce que le PCRA")
-    assert looks_like_question("comment savoir si je suis support")
-    assert not looks_like_question("75 071 218 4")

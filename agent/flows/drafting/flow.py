@@ -20,11 +20,11 @@ from agent.flows.drafting.steps import GENERATE, Interview, Work
 from agent.flows.drafting.suggestions import DraftingHelp
 from agent.store import Draft, new_id, now_iso
 from agent.turns import ChoiceReply, Option, Reply, TextReply, Turn
+from care_common.french_text import fold_phrase
 from drafting import (
     Answers,
     DossierDrafter,
     InvalidValue,
-    fold,
     get_path,
     is_missing,
     parse_field,
@@ -76,7 +76,7 @@ class DraftingFlow(Flow):
         if turn.attachment is not None:
             return self.interview.import_file(work, turn.attachment)
         action, text = turn.pick or "", turn.text.strip()
-        word = fold(text)
+        word = fold_phrase(text)
         if "suggestion" in state:  # a proposal waits for « accepter / modifier / refuser »
             step = self.interview.on_suggestion(work, action, text)
             if step is not None:
@@ -154,7 +154,7 @@ class DraftingFlow(Flow):
         return [ChoiceReply(texts.resume_offer(draft.title, draft.updated), options)]
 
     def _handle_choice(self, ctx: FlowContext, state: dict[str, Any], turn: Turn) -> FlowStep:
-        word = fold(turn.text)
+        word = fold_phrase(turn.text)
         if turn.pick == "dr:new" or word.startswith("nouveau"):
             return self._new(ctx, state)
         if (turn.pick or "").startswith("dr:resume:") or word.startswith("reprendre"):

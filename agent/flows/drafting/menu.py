@@ -17,7 +17,8 @@ from agent.flows.drafting.suggestions import DraftingHelp
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
 from care_common.french_dates import iso_in_words, short_date
-from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, fold, parse_format
+from care_common.french_text import fold_phrase
+from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, parse_format
 from drafting import public_answers as public
 from drafting.walk import filled_count, looks_like_question
 
@@ -67,7 +68,7 @@ class DraftsMenuFlow(Flow):
         if "inner" in state:
             inner = state["inner"]
             return self.flows[inner["doc"]].handle(ctx, inner["state"], turn)
-        action, word = turn.pick or "", fold(turn.text)
+        action, word = turn.pick or "", fold_phrase(turn.text)
         view = state.get("view")
         if view == "list":
             return self._pick(ctx, state, action, word)

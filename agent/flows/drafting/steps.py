@@ -31,6 +31,7 @@ from agent.flows.drafting.suggestions import (
 )
 from agent.store import Draft, now_iso
 from agent.turns import Attachment, ChoiceReply, DocumentReply, Option, Reply, TextReply
+from care_common.french_text import fold_phrase
 from drafting import (
     Answers,
     AnswersFileError,
@@ -42,7 +43,6 @@ from drafting import (
     Problem,
     answers_template,
     delete_path,
-    fold,
     get_path,
     is_missing,
     load_answers,
@@ -177,7 +177,7 @@ class Interview:
     # -- answering ---------------------------------------------------------------------------
     def reply(self, work: Work, action: str, text: str) -> FlowStep:
         question = self.pending(work.state, work.answers)
-        word = fold(text)
+        word = fold_phrase(text)
         if question is None:
             fmt = parse_format(word)
             if fmt is not None:
@@ -266,7 +266,7 @@ class Interview:
         return self.advance(work, texts.list_closed(parent.label, count), note=" ".join(notes))
 
     def offer(self, work: Work, action: str, text: str) -> FlowStep:
-        word = fold(text)
+        word = fold_phrase(text)
         yes = action == "dr:offer:yes" or word.startswith("oui")
         no = action == "dr:offer:no" or word.startswith("non")
         if not (yes or no):
@@ -319,7 +319,7 @@ class Interview:
         work.state.pop("suggestion", None)
         if question is None or proposal is None:
             return None
-        word = fold(text)
+        word = fold_phrase(text)
         if action == ACCEPT or (not action and word in TYPED_ACCEPT):
             return self.answer(work, question, proposal, pressed=True)
         if action == EDIT or (not action and word in TYPED_EDIT):
