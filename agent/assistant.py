@@ -37,7 +37,7 @@ from agent.patient_data import PatientDataFinding, find_patient_data
 from agent.store import Store
 from agent.store.turn_store import TurnStore
 from agent.turns import ChoiceReply, Option, Reply, Session, TextReply, Turn
-from care_common.french_text import fold_phrase
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from retrieval import GlossaryEntry, SearchResult, SourceNote
 
 logger = logging.getLogger(__name__)
@@ -350,7 +350,7 @@ class Assistant:
                 unknown = name.split("@", 1)[0].lower()
                 return [TextReply(messages.unknown_command(unknown), kind="error")]
             return command.handler(CommandCall(session, argument.strip(), store))
-        if session.flow and fold_phrase(text) in {"annuler", "stop"}:
+        if session.flow and dialogue_keyword(text) is DialogueKeyword.CANCEL:
             return self._cancel(session, store)
         flow = self._by_name.get(session.flow or "")
         if flow is not None and turn.attachment is not None and not flow.accepts_attachments:

@@ -5,6 +5,8 @@ PyYAML).
 Modules::
 
     french_text.py     fold, fold_phrase: case, accents, ligatures, apostrophes, blanks
+    dialogue_keywords.py  DialogueKeyword, dialogue_keyword: « retour », « je ne sais pas »,
+                       « passer », « terminé », « annuler »… for both interviews
     question_words.py  INTERROGATIVE_WORDS, QUESTION_OPENINGS; starts_like_question,
                        has_interrogative_word, reads_as_question
     french_dates.py    parse_french_date, date_in_words, short_date, iso_in_words, MONTHS,
@@ -18,6 +20,7 @@ SIREN/SIRET (``drafting.validators``) and NIR (``agent.patient_data``) are check
 python-stdnum's own modules, each in the one place that needs it.
 """
 
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from care_common.finess import FinessError, check_finess, compact_finess
 from care_common.french_dates import (
     MONTH_PATTERN,
@@ -50,12 +53,14 @@ __all__ = [
     "MONTH_PATTERN",
     "QUESTION_OPENINGS",
     "DateError",
+    "DialogueKeyword",
     "FinessError",
     "FrontMatter",
     "FrontMatterError",
     "check_finess",
     "compact_finess",
     "date_in_words",
+    "dialogue_keyword",
     "fold",
     "fold_phrase",
     "has_interrogative_word",

@@ -23,7 +23,7 @@ from eligibility.errors import (
     UnknownRulesVersionError,
 )
 from eligibility.profile import ActivityShare, Profile, parse_profile
-from eligibility.questions import Choice, Question, special_input
+from eligibility.questions import Choice, Question
 from eligibility.report import Deadline, EligibilityReport, MissingItem, Obligation, Verdict
 from eligibility.rules import RuleBook, RuleSet, RuleTable, load_rule_book
 
@@ -50,7 +50,6 @@ __all__ = [
     "evaluate",
     "load_rule_book",
     "parse_profile",
-    "special_input",
 ]
 
 

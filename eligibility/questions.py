@@ -184,35 +184,6 @@ QUESTIONS: Final[tuple[QuestionSpec, ...]] = (
 SPECS_BY_FIELD: Final[dict[str, QuestionSpec]] = {spec.field: spec for spec in QUESTIONS}
 
 
-# -- special inputs ------------------------------------------------------------------------
-_BACK: Final = frozenset({"retour", "precedent", "question precedente", "revenir", "<"})
-_UNKNOWN: Final = frozenset(
-    {
-        "je ne sais pas",
-        "jsp",
-        "ne sais pas",
-        "je sais pas",
-        "nsp",
-        "inconnu",
-        "aucune idee",
-        "je ne sais plus",
-    }
-)
-_CANCEL: Final = frozenset({"annuler", "/annuler", "stop", "abandonner"})
-
-
-def special_input(text: str) -> str | None:
-    """``"back"``, ``"unknown"`` or ``"cancel"`` for the interview's keywords, else None."""
-    word = fold_phrase(text).strip(" .!")
-    if word in _BACK:
-        return "back"
-    if word in _UNKNOWN:
-        return "unknown"
-    if word in _CANCEL:
-        return "cancel"
-    return None
-
-
 # -- answers ---------------------------------------------------------------------------------
 def parse_answer(
     question: Question, text: str, as_of: date, other_shares: Decimal = Decimal(0)

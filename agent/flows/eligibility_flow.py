@@ -22,6 +22,7 @@ from agent.evidence_dates import sources_state_line
 from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep, button_label
 from agent.flows.base import question_token as make_token
 from agent.turns import ChoiceReply, Option, Reply, SourceRef, TextReply, Turn
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from care_common.french_text import fold_phrase
 from care_common.question_words import reads_as_question
 from eligibility import (
@@ -32,7 +33,6 @@ from eligibility import (
     Verdict,
     evaluate,
     parse_profile,
-    special_input,
 )
 from eligibility.interview import (
     build_profile,
@@ -137,12 +137,12 @@ class EligibilityFlow(Flow):
         if turn.pick is not None:
             return self._button(ctx, state, question, turn.pick)
         text = turn.text.strip()
-        keyword = special_input(text)
-        if keyword == "cancel":
+        keyword = dialogue_keyword(text)
+        if keyword is DialogueKeyword.CANCEL:  # the assistant cancels first; for direct drivers
             return FlowStep([TextReply(CANCELLED, kind="info")], done=True)
-        if keyword == "back":
+        if keyword is DialogueKeyword.BACK:
             return self._back(ctx, state)
-        if keyword == "unknown":
+        if keyword in (DialogueKeyword.UNKNOWN, DialogueKeyword.SKIP):
             record_unknown(state, question)
             return self._next(ctx, state)
         try:

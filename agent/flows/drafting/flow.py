@@ -20,6 +20,7 @@ from agent.flows.drafting.steps import GENERATE, Interview, Work
 from agent.flows.drafting.suggestions import DraftingHelp
 from agent.store import Draft, new_id, now_iso
 from agent.turns import ChoiceReply, Option, Reply, TextReply, Turn
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from care_common.french_text import fold_phrase
 from drafting import (
     Answers,
@@ -88,7 +89,7 @@ class DraftingFlow(Flow):
         if action == "dr:preview" or word == "apercu":
             summary = texts.summary(self.spec, work.answers, meta(work.answers)["skipped"])
             return FlowStep([TextReply(summary), *self.interview.ask(state, work.answers)])
-        if word == "retour":
+        if dialogue_keyword(text) is DialogueKeyword.BACK:  # « retour », « précédent »…
             return self.interview.back(work)
         if word.startswith("modifier") and len(word.split()) <= 5:
             return self.interview.modify(work, text[len("modifier") :].strip())

@@ -16,6 +16,7 @@ from agent.flows.drafting.flow import DraftingFlow, FicheProjetFlow, LettreEngag
 from agent.flows.drafting.suggestions import DraftingHelp
 from agent.store import Draft
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, TextReply, Turn
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from care_common.french_dates import iso_in_words, short_date
 from care_common.french_text import fold_phrase
 from drafting import AnswersRejected, DossierDrafter, DraftingError, Format, parse_format
@@ -191,7 +192,8 @@ class DraftsMenuFlow(Flow):
         if action == "md:delete" or word == "supprimer":
             state["view"] = "confirm"
             return FlowStep(self._confirm(draft))
-        if action == "md:list" or word in ("retour", "liste"):
+        back = dialogue_keyword(word) is DialogueKeyword.BACK
+        if action == "md:list" or word == "liste" or back:
             return self._list(ctx, state)
         return None
 

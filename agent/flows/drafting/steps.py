@@ -31,6 +31,7 @@ from agent.flows.drafting.suggestions import (
 )
 from agent.store import Draft, now_iso
 from agent.turns import Attachment, ChoiceReply, DocumentReply, Option, Reply, TextReply
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from care_common.french_text import fold_phrase
 from drafting import (
     Answers,
@@ -189,11 +190,15 @@ class Interview:
             return self.offer(work, action, text)
         if action == SUGGEST_ACTION or word in TYPED_SUGGEST:
             return self.suggest(work, question)
-        if action == "dr:pass" or word == "passer":
-            return self.skip(work, question)
+        keyword = dialogue_keyword(text)
+        if action == "dr:pass" or keyword in (DialogueKeyword.SKIP, DialogueKeyword.UNKNOWN):
+            return self.skip(work, question)  # a required field refuses: nothing is lost
         walking = not work.state.get("current")  # not while editing one value (« modifier »)
-        if question.parent and walking and (action == "dr:done" or word in ("termine", "fini")):
+        done = action == "dr:done" or keyword is DialogueKeyword.DONE
+        if question.parent and walking and done:
             return self.close_list(work, question)
+        if keyword is DialogueKeyword.DONE:  # no list to close here: never saved as a value
+            return self.retry(work, texts.NO_LIST_TO_CLOSE)
         raw = action.removeprefix("dr:opt:") if action.startswith("dr:opt:") else text
         choices = question.field.options
         if choices and raw.strip().isdigit() and 1 <= int(raw) <= len(choices):

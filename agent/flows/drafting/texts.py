@@ -191,6 +191,10 @@ REQUIRED_NO_SKIP = (
     "Ce champ est obligatoire : je ne peux pas le passer. Répondez, ou tapez « générer » pour "
     "obtenir dès maintenant un brouillon avec la liste des champs à compléter."
 )
+NO_LIST_TO_CLOSE = (
+    "« Terminé » sert à clore une liste. Ici, répondez à la question, ou tapez « passer » si le "
+    "champ est facultatif."
+)
 LIST_NEEDS_ONE = "Au moins un élément est attendu dans cette liste avant de la terminer."
 FIRST_QUESTION = "Nous sommes à la première question : pas de retour possible."
 ALL_DONE = (
