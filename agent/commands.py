@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from agent.turns import Reply, Session
 
 if TYPE_CHECKING:
-    from agent.store_unit import TurnStore
+    from agent.store import TurnStore
 
 H = TypeVar("H")
 
