@@ -13,38 +13,22 @@ question, expected, tags, out_of_scope), the keys agreed in the evaluation schem
     previous: ["question before"]  # follow-ups: the earlier questions of the conversation
 
 Patterns are Python regexes matched with ``re.search`` on the *folded* answer text
-(``fold_answer``): lower case, accents removed, typographic apostrophes and non-breaking spaces
-normalised, whitespace runs collapsed. Patterns are written in that folded form.
+(``care_common.french_text.fold_phrase``): lower case, accents removed, typographic apostrophes
+and non-breaking spaces normalised, whitespace runs collapsed. Patterns are written in that
+folded form.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from care_common.french_text import fold_phrase
 from retrieval import KnowledgeFileError
-from retrieval.knowledge_files import read_entries
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'"})
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
-
-
-def fold_answer(text: str) -> str:
-    """The answer text as patterns see it: "L’Agence du Numérique" → "l'agence du numerique".
-
-    Lower case, accents dropped (NFKD, combining marks removed; "œ" → "oe"), typographic
-    apostrophes → "'", non-breaking and thin spaces → " ", whitespace runs → one space.
-    """
-    lowered = text.casefold().translate(_APOSTROPHES).translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", plain).strip()
-
+from retrieval.knowledge.yaml_files import read_entries
 
 Group = tuple[re.Pattern[str], ...]
 
@@ -96,7 +80,7 @@ def matches(group: Group, folded: str) -> bool:
 
 def judge(case: AnswerCase, text: str, found: bool) -> Verdict:
     """Check one answer (its body, ``Answer.text``; ``found`` False for a decline)."""
-    folded = fold_answer(text)
+    folded = fold_phrase(text)
     return Verdict(
         missing=tuple(_sources(g) for g in case.must if not matches(g, folded)),
         forbidden=tuple(p.pattern for p in case.must_not if p.search(folded)),

@@ -48,7 +48,6 @@ from agent.evidence import (
     passage_refs,
 )
 from agent.evidence_dates import source_state_label, sources_state_line
-from agent.input_text import fold
 from agent.messages import PATIENT_REQUEST
 from agent.question_core import question_core
 from agent.references import conflicts as conflicting_reference
@@ -56,6 +55,7 @@ from agent.references import named_references
 from agent.sentence_choice import MAX_SENTENCES, Picked, SentencePicker, rank_weight_of
 from agent.sentences import split_sentences
 from agent.turns import SourceRef
+from care_common.french_text import fold_phrase
 from facts import (
     AMOUNT,
     COUNT,
@@ -80,7 +80,6 @@ __all__ = [
     "Answer",
     "ExtractiveComposer",
     "checked_line",
-    "fr_date",
     "full_text",
     "is_patient_request",
     "render_sources",
@@ -131,7 +130,7 @@ class Answer:
 
 def is_patient_request(question: str) -> bool:
     """True for a patient's personal request ("mon dossier médical", "je suis patient"…)."""
-    return bool(_PATIENT_REQUEST.search(fold(question).replace("\u2019", "'")))
+    return bool(_PATIENT_REQUEST.search(fold_phrase(question).replace("\u2019", "'")))
 
 
 def source_ref(number: int, passage: Passage) -> SourceRef:
@@ -624,31 +623,3 @@ def full_text(answer: Answer) -> str:
         f"{answer.text}\n\n{checked_line(answer.sources, answer.as_of)}\n\n"
         f"{render_sources(answer.sources)}"
     )
-
-
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def _fr_date(iso: str) -> str:
-    try:
-        value = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-fr_date = _fr_date

@@ -6,7 +6,7 @@ under the store's per-user turn lock (``Store.user_turn``).
 
 Exactly once: a turn carrying an ``update_id`` already processed for this user is dropped; the
 ids processed are saved with the session, in the same transaction as everything the turn wrote
-(``agent.store_unit.TurnStore``), so after a crash a turn has either fully happened or not at
+(``agent.store.turn_store.TurnStore``), so after a crash a turn has either fully happened or not at
 all. Buttons are bound to their question: while a dialogue runs, every ``ChoiceReply`` carries
 the flow's ``question_token`` and a press bearing another token is refused as stale.
 """
@@ -22,20 +22,22 @@ from datetime import date
 from typing import Protocol
 
 from agent import messages
+from agent.actions import CoreAction, EraseData, RateAnswer, ShowDetails, ShowSources
 from agent.answering import Answer, ExtractiveComposer, full_text
+from agent.commands import AssistantCommand, Command, CommandCall, CommandTable, help_text
 from agent.flows.base import Flow, FlowContext, FlowStep
 from agent.followup_context import answer_context, previous_answer
 from agent.input_text import (
     MAX_QUESTION_CHARS,
     clean_text,
-    fold,
     has_words,
     no_question_reply,
 )
 from agent.patient_data import PatientDataFinding, find_patient_data
 from agent.store import Store
-from agent.store_unit import TurnStore
+from agent.store.turn_store import TurnStore
 from agent.turns import ChoiceReply, Option, Reply, Session, TextReply, Turn
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
 from retrieval import GlossaryEntry, SearchResult, SourceNote
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ logger = logging.getLogger(__name__)
 HISTORY_TURNS = 6
 RECENT_UPDATES = 64  # update ids remembered per user: a redelivery comes within a few
 SEARCH_DEPTH = 8  # passages retrieved: the composer drops those about another dispositif
+
+CommandHandler = Callable[[CommandCall], list[Reply]]
 
 
 class Searcher(Protocol):
@@ -69,13 +73,50 @@ class Assistant:
     improver: AnswerImprover | None = None
     rewrite_followup: Callable[[str, list[dict[str, str]]], str] | None = None
     history_turns: int = 3  # past questions/answers a follow-up question may lean on
-    _by_command: dict[str, Flow] = field(init=False, default_factory=dict)
+    commands: CommandTable[CommandHandler] = field(init=False)
     _by_name: dict[str, Flow] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        for flow in self.flows:
-            self._by_command[flow.command] = flow
-            self._by_name[flow.name] = flow
+        self._by_name = {flow.name: flow for flow in self.flows}
+        self.commands = CommandTable(self._declare_commands())
+
+    def _declare_commands(self) -> list[AssistantCommand]:
+        """The ONE declaration of the assistant's commands (order = menu and help order):
+        /aide, Telegram's menu and routing are derived from it (``agent.commands``)."""
+        return [
+            Command(
+                "/start",
+                "accueil, ce que sait faire l'assistant, confidentialité",
+                self._welcome,
+                listed=False,
+            ),
+            Command("/aide", "liste des commandes", self._help, aliases=("/help",), listed=False),
+            *(
+                Command(
+                    flow.command, flow.description, self._flow_starter(flow), private_only=True
+                )
+                for flow in self.flows
+            ),
+            Command("/sources", "les sources de ma base de connaissances", self._sources),
+            Command(
+                "/glossaire",
+                "les sigles et termes (PCA, PCRA, RIE…)",
+                self._glossary,
+                usage="[terme]",
+            ),
+            Command(
+                "/annuler",  # private: what it says names the draft kept
+                "interrompre le dialogue en cours",
+                lambda call: self._cancel(call.session, call.store),
+                private_only=True,
+            ),
+            Command(
+                "/supprimer_mes_donnees",
+                "effacer toutes vos données",
+                self._offer_erasure,
+                private_only=True,
+            ),
+        ]
 
     # -- questions ------------------------------------------------------------------------
     def ask(
@@ -296,20 +337,21 @@ class Assistant:
 
     def _route(self, session: Session, turn: Turn, store: TurnStore) -> list[Reply]:
         text = clean_text(turn.text)
-        if turn.action is not None and turn.action.startswith("sys:"):
-            return self._system_action(session, turn.action, store)
+        if turn.action is not None and not isinstance(turn.action, str):
+            return self._core_action(session, turn.action, store)
         if (turn.action is not None or turn.token is not None) and self._stale_press(
             session, turn, store
         ):
             return [TextReply(messages.STALE_QUESTION, kind="stale")]
-        command, _, argument = text.partition(" ")
-        command = command.split("@", 1)[0].lower() if command.startswith("/") else ""
-        if command == "/annuler" or (session.flow and fold(text) in {"annuler", "stop"}):
+        if text.startswith("/"):
+            name, _, argument = text.partition(" ")
+            command = self.commands.find(name)
+            if command is None:
+                unknown = name.split("@", 1)[0].lower()
+                return [TextReply(messages.unknown_command(unknown), kind="error")]
+            return command.handler(CommandCall(session, argument.strip(), store))
+        if session.flow and dialogue_keyword(text) is DialogueKeyword.CANCEL:
             return self._cancel(session, store)
-        if command and command in self._by_command:
-            return self._start_flow(session, self._by_command[command], argument.strip(), store)
-        if command:
-            return self._command(session, command, argument.strip())
         flow = self._by_name.get(session.flow or "")
         if flow is not None and turn.attachment is not None and not flow.accepts_attachments:
             ctx = self._context(session, store)
@@ -364,52 +406,61 @@ class Assistant:
         return [TextReply(messages.cancelled(" ".join(details)), kind="info")]
 
     # -- commands and buttons ---------------------------------------------------------------
-    def _command(self, session: Session, command: str, argument: str) -> list[Reply]:
-        if command in ("/start", "/aide", "/help"):
-            text = messages.WELCOME if command == "/start" else ""
-            return [TextReply(text + messages.help_text(self.flows), kind="info")]
-        if command == "/sources":
-            return [TextReply(messages.sources_list(self.searcher.sources()), kind="info")]
-        if command == "/glossaire":
-            return [
-                TextReply(messages.glossary_text(self.searcher.glossary(), argument), kind="info")
-            ]
-        if command == "/supprimer_mes_donnees":
-            return [
-                ChoiceReply(
-                    messages.CONFIRM_ERASE,
-                    (
-                        Option("Oui, tout effacer", "sys:erase:yes"),
-                        Option("Non, garder mes données", "sys:erase:no"),
-                    ),
-                )
-            ]
-        return [TextReply(messages.unknown_command(command), kind="error")]
+    def _flow_starter(self, flow: Flow) -> CommandHandler:
+        def start(call: CommandCall) -> list[Reply]:
+            return self._start_flow(call.session, flow, call.argument, call.store)
 
-    def _system_action(self, session: Session, action: str, store: TurnStore) -> list[Reply]:
-        parts = action.split(":")
-        if parts[1:] == ["erase", "yes"]:
-            store.delete_user_data(session.user_id)
-            session.flow, session.flow_state = None, {}
-            session.history, session.profile = [], {}
-            return [TextReply(messages.ERASED, kind="info")]
-        if parts[1:] == ["erase", "no"]:
-            return [TextReply(messages.ERASE_CANCELLED, kind="info")]
-        if len(parts) == 4 and parts[1] == "fb":
-            rating = 1 if parts[3] == "up" else -1
-            ok = store.rate_feedback(parts[2], session.user_id, rating)
-            return [TextReply(messages.FEEDBACK_THANKS if ok else messages.STALE_BUTTON)]
-        if len(parts) == 3 and parts[1] == "src":
-            for entry in reversed(session.history):
-                if entry.get("id") == parts[2]:
-                    return [TextReply(messages.cited_excerpts(entry.get("sources", "")))]
-            return [TextReply(messages.STALE_BUTTON)]
-        if len(parts) >= 3 and parts[1] == "more" and parts[2] in self._by_name:
-            flow = self._by_name[parts[2]]
-            shown = flow.details(self._context(session, store), ":".join(parts[3:]))
-            if shown is not None:
-                return shown
-            return [TextReply(messages.STALE_DETAILS, kind="stale")]
+        return start
+
+    def _welcome(self, call: CommandCall) -> list[Reply]:
+        return [TextReply(messages.WELCOME + help_text(self.commands), kind="info")]
+
+    def _help(self, call: CommandCall) -> list[Reply]:
+        return [TextReply(help_text(self.commands), kind="info")]
+
+    def _sources(self, call: CommandCall) -> list[Reply]:
+        return [TextReply(messages.sources_list(self.searcher.sources()), kind="info")]
+
+    def _glossary(self, call: CommandCall) -> list[Reply]:
+        glossary = self.searcher.glossary()
+        return [TextReply(messages.glossary_text(glossary, call.argument), kind="info")]
+
+    def _offer_erasure(self, call: CommandCall) -> list[Reply]:
+        return [
+            ChoiceReply(
+                messages.CONFIRM_ERASE,
+                (
+                    Option("Oui, tout effacer", EraseData(confirmed=True)),
+                    Option("Non, garder mes données", EraseData(confirmed=False)),
+                ),
+            )
+        ]
+
+    def _core_action(self, session: Session, action: CoreAction, store: TurnStore) -> list[Reply]:
+        """A button outside any dialogue (never bound to a question: no token to check)."""
+        match action:
+            case EraseData(confirmed=True):
+                store.delete_user_data(session.user_id)
+                session.flow, session.flow_state = None, {}
+                session.history, session.profile = [], {}
+                return [TextReply(messages.ERASED, kind="info")]
+            case EraseData(confirmed=False):
+                return [TextReply(messages.ERASE_CANCELLED, kind="info")]
+            case RateAnswer(feedback_id, useful):
+                # A front end learns from the kind whether the rating was recorded: "stale"
+                # when it was not (someone else's answer in a group, or an unknown one).
+                if store.rate_feedback(feedback_id, session.user_id, 1 if useful else -1):
+                    return [TextReply(messages.FEEDBACK_THANKS, kind="info")]
+            case ShowSources(feedback_id):
+                for entry in reversed(session.history):
+                    if entry.get("id") == feedback_id:
+                        return [TextReply(messages.cited_excerpts(entry.get("sources", "")))]
+                return [TextReply(messages.STALE_BUTTON)]  # gone from the history
+            case ShowDetails(flow_name, argument) if flow_name in self._by_name:
+                flow = self._by_name[flow_name]
+                shown = flow.details(self._context(session, store), argument)
+                return shown or [TextReply(messages.STALE_DETAILS, kind="stale")]
+        # a rating not recorded, or details of a flow this assistant does not have
         return [TextReply(messages.STALE_BUTTON, kind="stale")]
 
     def resume(self, user_id: str) -> list[Reply]:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.input_text import fold
 from agent.sentences import BULLET, split_line
+from care_common.french_dates import MONTH_PATTERN
+from care_common.french_text import fold_phrase
 
 MAX_LIST_ITEMS = 10
 MAX_ITEM_CHARS = 320
@@ -63,12 +64,8 @@ _DATE_QUESTION = re.compile(
     r"\bjusqu ?'? ?a quand\b|\bquand\b|\bquelle date\b|\bdates?\b|\bdate limite\b|\becheances?\b"
     r"|\bdelais?\b|\bavant quand\b|\bdeadline\b|\bcalendrier\b|\bclotur\w*\b|\bouvr\w*\b"
 )
-_MONTHS = (
-    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre"
-    "|décembre|decembre"
-)
 DATE_IN_TEXT = re.compile(
-    rf"\b\d{{1,2}}(?:er)? (?:{_MONTHS}) \d{{4}}\b|\b(?:{_MONTHS}) \d{{4}}\b"
+    rf"\b\d{{1,2}}(?:er)? (?:{MONTH_PATTERN}) \d{{4}}\b|\b(?:{MONTH_PATTERN}) \d{{4}}\b"
     r"|\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
@@ -80,7 +77,7 @@ _DEADLINE_QUESTION = re.compile(
 )
 DEADLINE_IN_TEXT = re.compile(
     rf"\bjusqu'?(?:au|à)\b|\bau plus tard\b|\bavant le\b|\bdate limite\b|\bcl[oô]tur\w*"
-    rf"|\bau \d{{1,2}}(?:er)? (?:{_MONTHS})\b",
+    rf"|\bau \d{{1,2}}(?:er)? (?:{MONTH_PATTERN})\b",
     re.IGNORECASE,
 )
 
@@ -194,13 +191,13 @@ def _family(sentence: str) -> str | None:
     if match is None:
         ordinal = _ORDINAL_START.match(sentence)
         if ordinal:
-            return fold(ordinal.group("noun"))
+            return fold_phrase(ordinal.group("noun"))
         coded = _CODED_START.match(sentence)  # siblings only: "P1", "P2", not "O1", "D2.O1.A"
-        return fold(f"{coded.group('noun')} {coded.group('code')}") if coded else None
+        return fold_phrase(f"{coded.group('noun')} {coded.group('code')}") if coded else None
     words = f"{match.group('head')} {match.group('tail') or ''}".split()
     if words:
-        return fold(" ".join(words))
-    key = fold(match.group("key"))
+        return fold_phrase(" ".join(words))
+    key = fold_phrase(match.group("key"))
     if key.isdigit():
         return "#"
     return key[0] if key[1:].isdigit() else None
@@ -214,7 +211,7 @@ def _inline(sentence: str) -> Enumeration | None:
     parts = [part.strip() for part in rest.split(" ; ") if part.strip()]
     if len(parts) >= 3:
         return Enumeration(f"{intro} :", tuple(parts))
-    if rest.count(", ") >= 2 and _ANNOUNCES_LIST.search(fold(intro)):
+    if rest.count(", ") >= 2 and _ANNOUNCES_LIST.search(fold_phrase(intro)):
         return Enumeration(intro, (sentence,), inline=True)
     return None
 
@@ -241,4 +238,4 @@ def sentence_after(text: str, last_item: str) -> str | None:
 
 
 def _plain(question: str) -> str:
-    return " ".join(fold(question).replace("’", "'").split())
+    return " ".join(fold_phrase(question).replace("’", "'").split())

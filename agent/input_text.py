@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from care_common.french_text import fold_phrase
+from care_common.question_words import has_interrogative_word
 from retrieval import analyze_text
 
 MAX_QUESTION_CHARS = 2000
@@ -25,10 +27,7 @@ def clean_text(text: str) -> str:
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&(?:[a-z]+|#\d+);")
 _GREETING = re.compile(r"^(?:bonjour|bonsoir|salut|hello|coucou|hey|bjr)\b")
 _THANKS = re.compile(r"^(?:merci|ok|d'accord|parfait|super|top|tres bien)\b")
-_INTERROGATIVE = re.compile(
-    r"\b(?:pourquoi|comment|quand|combien|qui|quoi|ou|lequel|laquelle|lesquels|lesquelles"
-    r"|quel|quelle|quels|quelles|et)\b"
-)
+_AND = re.compile(r"\bet\b")  # « et ? », « et alors ? »: the rest is the previous question
 _ASK = (
     "Posez votre question en quelques mots, en nommant le sujet, par exemple : « Jusqu'à "
     "quand peut-on candidater au domaine 2 de CaRE ? » ou « Mon EHPAD est-il éligible ? ». "
@@ -62,17 +61,11 @@ def no_question_reply(text: str, followup: bool = False) -> str | None:
     plain = without_markup(text)
     if analyze_text(plain):
         return None
-    folded = " ".join(fold(plain).replace("’", "'").split())
-    if followup and _INTERROGATIVE.search(folded):
+    folded = fold_phrase(plain)
+    if followup and (has_interrogative_word(folded) or _AND.search(folded)):
         return None
     if _GREETING.match(folded):
         return GREETING
     if _THANKS.match(folded):
         return THANKS
     return NO_QUESTION
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents, for matching typed keywords ("Aperçu" == "apercu")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from agent.evidence_dates import fr_month_year
-from agent.input_text import fold
 from care_common.french_dates import date_in_words
+from care_common.french_text import fold_phrase
 
 if TYPE_CHECKING:
-    from agent.flows.base import Flow
     from retrieval import GlossaryEntry, SourceNote
 
 WELCOME = (
@@ -110,24 +109,6 @@ def unknown_command(command: str) -> str:
     return f"Je ne connais pas la commande {command}. Tapez /aide pour la liste des commandes."
 
 
-def help_text(flows: Sequence[Flow]) -> str:
-    lines = [
-        "Ce que je sais faire :",
-        "• répondre à vos questions sur le programme CaRE, la PGSSI-S et les instructions "
-        "ministérielles, avec les sources datées (posez simplement votre question) ;",
-    ]
-    lines += [f"• {flow.command} — {flow.description}" for flow in flows]
-    lines += [
-        "• /sources — les sources de ma base de connaissances ;",
-        "• /glossaire [terme] — les sigles (PCA, PCRA, RIE…) ;",
-        "• /annuler — interrompre le dialogue en cours ;",
-        "• /supprimer_mes_donnees — effacer vos données.",
-        "",
-        "Je réponds uniquement à partir de sources vérifiées et je le dis quand je ne sais pas.",
-    ]
-    return "\n".join(lines)
-
-
 def sources_list(notes: Iterable[SourceNote]) -> str:
     lines = ["Sources de la base de connaissances :"]
     for note in sorted(notes, key=lambda n: n.title):
@@ -142,18 +123,20 @@ def sources_list(notes: Iterable[SourceNote]) -> str:
 
 def glossary_text(entries: Sequence[GlossaryEntry], term: str) -> str:
     if not term:
-        names = ", ".join(sorted({entry.term for entry in entries}, key=fold))
+        names = ", ".join(sorted({entry.term for entry in entries}, key=fold_phrase))
         return (
             f"Glossaire ({len(entries)} termes). Tapez /glossaire SIGLE, par exemple "
             f"/glossaire PCRA.\n{names}"
         )
-    wanted = fold(term)
+    wanted = fold_phrase(term)
     matches = [
         entry
         for entry in entries
-        if fold(entry.term) == wanted or wanted in (fold(s) for s in entry.synonyms)
+        if fold_phrase(entry.term) == wanted or wanted in (fold_phrase(s) for s in entry.synonyms)
     ] or [
-        entry for entry in entries if wanted in fold(entry.term) or wanted in fold(entry.expansion)
+        entry
+        for entry in entries
+        if wanted in fold_phrase(entry.term) or wanted in fold_phrase(entry.expansion)
     ]
     if not matches:
         return f"Je ne trouve pas « {term} » dans le glossaire. Tapez /glossaire pour la liste."

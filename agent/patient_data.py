@@ -32,6 +32,8 @@ from typing import Any, Literal
 
 from stdnum.fr import nir
 
+from care_common.french_dates import MONTH_PATTERN
+
 Signal = Literal["nir", "birth_date", "age_and_care", "person_and_care"]
 
 SIGNAL_WORDS: dict[Signal, str] = {
@@ -48,12 +50,9 @@ _NIR = re.compile(
     rf"(?<![0-9A-Za-z])[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[AaBb]){_SEP}\d{{3}}{_SEP}"
     rf"\d{{3}}{_SEP}\d\d(?![0-9])"
 )
-_MONTHS = (
-    "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
-)
 _DATE = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})(?:[/.\-]|\s)(?P<m>\d{1,2})(?:[/.\-]|\s)(?P<y>(?:19|20)?\d\d)(?!\d)"
-    rf"|(?<!\d)(?P<wd>\d{{1,2}})(?:er)?\s+(?P<wm>{_MONTHS})\s+(?P<wy>\d{{4}})\b",
+    rf"|(?<!\d)(?P<wd>\d{{1,2}})(?:er)?\s+(?P<wm>{MONTH_PATTERN})\s+(?P<wy>\d{{4}})\b",
     re.IGNORECASE,
 )
 _BIRTH_MARKER = re.compile(

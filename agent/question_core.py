@@ -13,18 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from care_common.question_words import starts_like_question
+
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_INTERROGATIVE = re.compile(
-    r"\?|^\s*(?:qui|que|quoi|quel\w*|quand|comment|combien|pourquoi|o[uù]|est-ce|faut-il"
-    r"|peut-on|dois-je|doit-on)\b",
-    re.IGNORECASE,
-)
 
 
 def question_core(question: str, named: Sequence[str] = (), topic_query: str = "") -> str | None:
     """The core to search with, or None when the question has no context to leave out."""
     sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
-    asked = [s for s in sentences if _INTERROGATIVE.search(s)]
+    asked = [s for s in sentences if "?" in s or starts_like_question(s)]
     if not topic_query and (len(sentences) < 2 or not asked or len(asked) == len(sentences)):
         return None
     core = " ".join(asked or sentences)

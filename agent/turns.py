@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agent.actions import Action
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -24,18 +26,25 @@ class Turn:
 
     ``user_id`` is qualified by channel (``"tg:123"``, ``"cli:local"``) so users of two channels
     never share a session. ``text`` holds free text or a command (``"/eligibilite"``);
-    ``action`` holds the payload of a button the user pressed (an ``Option.action``) and
-    ``token`` the question that button belonged to (see ``ChoiceReply.token``): a press for a
-    question no longer pending is refused as stale. ``update_id`` identifies the delivery (the
-    same update delivered twice is processed once); a channel without one leaves it None.
+    ``action`` holds the action of a button the user pressed (an ``Option.action``, see
+    ``agent.actions``) and ``token`` the question that button belonged to (see
+    ``ChoiceReply.token``): a press for a question no longer pending is refused as stale.
+    ``update_id`` identifies the delivery (the same update delivered twice is processed once);
+    a channel without one leaves it None.
     """
 
     user_id: str
     text: str = ""
-    action: str | None = None
+    action: Action | None = None
     attachment: Attachment | None = None
     token: str | None = None  # the ``ChoiceReply.token`` of the keyboard a pressed button was on
     update_id: int | None = None  # the channel's delivery id (Telegram update_id), for dedupe
+
+    @property
+    def pick(self) -> str | None:
+        """The pressed button's answer to a dialogue's pending question (a flow's own action),
+        None when no such button was pressed."""
+        return self.action if isinstance(self.action, str) else None
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,9 @@ class SourceRef:
 class TextReply:
     """A message. ``sources`` lists the citations its ``[n]`` markers point to.
 
-    ``kind="stale"`` refuses a button press for a question no longer pending: nothing changed,
-    and a front end shows it as a passing notice (Telegram: a toast), not as a message.
+    ``kind="stale"`` refuses a button press that no longer applies (a question no longer
+    pending, an answer that is not the user's to rate, details of an older result): nothing
+    changed, and a front end shows it as a passing notice (Telegram: a toast), not as a message.
     ``kind="privacy"``: the turn seemed to carry patient data and was not processed (nothing
     stored); a front end may add what it can do about the user's message (e.g. delete it).
     ``styled`` texts are written by the assistant itself and may mark **strong** spans with
@@ -76,13 +86,16 @@ class TextReply:
     feedback_id: str | None = None  # set on grounded answers, for 👍 / 👎
     styled: bool = False
     options: tuple[Option, ...] = ()  # buttons under the message that answer no question
+    # (``agent.actions.CoreAction``s such as « Détails »)
     refine: Callable[[], TextReply | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Option:
+    """A button: a dialogue's answer (``str``) or a request to the core (``agent.actions``)."""
+
     label: str
-    action: str
+    action: Action
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from facts import load_fact_base
 from retrieval import DEFAULT_EMBEDDINGS, KnowledgeIndex, Passage, analyze_text
 
 if TYPE_CHECKING:
-    from agent.flows.drafting_suggest import DraftingHelp
+    from agent.flows.drafting import DraftingHelp
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class Services:
 def open_store(settings: Settings) -> Store:
     url = settings.care_database_url
     if url and url.startswith(("postgres://", "postgresql://")):
-        from agent.store_postgres import PostgresStore  # optional dependency
+        from agent.store.postgres import PostgresStore  # optional dependency
 
         return PostgresStore(url)
     if url and url.startswith("sqlite:///"):
@@ -100,7 +100,7 @@ def open_llm_stage(settings: Settings) -> LLMStage:
 def build_flows(
     settings: Settings, index: KnowledgeIndex, llm: LLMStage | None = None
 ) -> list[Flow]:
-    from agent.flows.drafts_menu import build_drafting_flows
+    from agent.flows.drafting import build_drafting_flows
     from agent.flows.eligibility_flow import EligibilityFlow, source_info_from_notes
     from drafting import DossierDrafter, load_dossier_knowledge
     from eligibility import load_rule_book
@@ -124,7 +124,7 @@ def _drafting_help(index: KnowledgeIndex, llm: LLMStage | None) -> DraftingHelp 
     """« Proposer une rédaction » in the drafting dialogue: only when a model is configured."""
     if llm is None or llm.suggester is None:
         return None
-    from agent.flows.drafting_suggest import DraftingHelp
+    from agent.flows.drafting import DraftingHelp
 
     def search(query: str) -> Sequence[Passage]:
         result = index.search(query, k=5)

@@ -32,5 +32,13 @@ def configure_logging(level: str = "INFO", json_logs: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # httpx logs request URLs, and Telegram URLs contain the bot token.
-    for noisy in ("httpx", "httpcore", "chromadb", "telegram.ext.Updater", "apscheduler"):
+    # psycopg.pool logs every connection request at INFO.
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "chromadb",
+        "telegram.ext.Updater",
+        "apscheduler",
+        "psycopg.pool",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -5,9 +5,10 @@ words (« 3 février 2025 », « 1er mars 2025 », « lundi 3 fevrier 2025 ») �
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from typing import Literal
+
+from care_common.french_text import fold
 
 MONTHS = (
     "janvier",
@@ -40,13 +41,11 @@ _SHORT_MONTHS = (
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+MONTH_PATTERN = "|".join(dict.fromkeys(form for name in MONTHS for form in (name, fold(name))))
+"""A regex alternation of the month names, accented or not ("février|fevrier|…")."""
 
-
-_MONTH_NUMBERS = {_fold(name): number for number, name in enumerate(MONTHS, start=1)}
-_MONTH_NUMBERS |= {_fold(name).rstrip("."): n for n, name in enumerate(_SHORT_MONTHS, start=1)}
+_MONTH_NUMBERS = {fold(name): number for number, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBERS |= {fold(name).rstrip("."): n for n, name in enumerate(_SHORT_MONTHS, start=1)}
 _MONTH_NUMBERS |= {"fev": 2, "sep": 9, "janv": 1, "dec": 12}
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{4})$")
@@ -77,7 +76,7 @@ def _parts(text: str) -> tuple[int, int, int] | None:
     if match := _ISO.match(text):
         year, month, day = (int(g) for g in match.groups())
         return year, month, day
-    if match := _WORDS.match(_fold(text)):
+    if match := _WORDS.match(fold(text)):
         named = _MONTH_NUMBERS.get(match[2])
         return None if named is None else (int(match[3]), named, int(match[1]))
     return None
@@ -106,10 +105,11 @@ def parse_french_date(raw: object) -> date:
         ) from None
 
 
-def date_in_words(value: date) -> str:
-    """``date(2025, 3, 1)`` → « 1er mars 2025 »."""
+def date_in_words(value: date, *, year: bool = True) -> str:
+    """``date(2025, 3, 1)`` → « 1er mars 2025 » (« 1er mars » without ``year``)."""
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    text = f"{day} {MONTHS[value.month - 1]}"
+    return f"{text} {value.year}" if year else text
 
 
 def short_date(value: date) -> str:

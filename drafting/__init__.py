@@ -18,8 +18,8 @@ from drafting.budget import Budget, compute_budget
 from drafting.checks import ValidationReport, validate_answers
 from drafting.context import DRAFT_HEADER
 from drafting.errors import AnswersFileError, DraftingError, RenderError, SpecError
-from drafting.fields import display_value, fold, parse_commitments, parse_field
-from drafting.filenames import safe_filename, slugify
+from drafting.fields import display_value, parse_commitments, parse_field
+from drafting.filenames import safe_filename
 from drafting.service import (
     MIME_TYPES,
     AnswersRejected,
@@ -69,7 +69,6 @@ __all__ = [
     "delete_path",
     "describe_problems",
     "display_value",
-    "fold",
     "format_amount_fr",
     "format_date_fr",
     "get_path",
@@ -82,7 +81,6 @@ __all__ = [
     "public_answers",
     "safe_filename",
     "set_path",
-    "slugify",
     "source_ids",
     "validate_answers",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from care_common.french_text import fold_phrase
 from drafting.specs import Commitment, FieldSpec
 from drafting.validators import (
     InvalidValue,
@@ -34,13 +35,6 @@ _SCALAR_PARSERS: dict[str, Callable[[object], Any]] = {
 }
 
 
-def fold(text: str) -> str:
-    """Lower-case, accents removed, blanks collapsed: "Aperçu " == "apercu"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.split())
-
-
 def _text(field: FieldSpec, raw: object) -> str:
     if isinstance(raw, dict | list):
         raise InvalidValue("un texte est attendu ici, pas une liste ou une rubrique.")
@@ -54,9 +48,13 @@ def _text(field: FieldSpec, raw: object) -> str:
 
 
 def _choice(field: FieldSpec, raw: object) -> str:
-    wanted = fold(str(raw))
+    wanted = fold_phrase(str(raw))
     for option in field.options:
-        if wanted in (fold(option.value), fold(option.label), fold(option.short or option.label)):
+        if wanted in (
+            fold_phrase(option.value),
+            fold_phrase(option.label),
+            fold_phrase(option.short or option.label),
+        ):
             return option.value
     choices = ", ".join(o.value for o in field.options)
     raise InvalidValue(
@@ -77,7 +75,7 @@ def parse_commitments(raw: object, offered: Sequence[Commitment]) -> list[str]:
     positions in ``offered``)."""
     if isinstance(raw, list):
         wanted_ids = [str(item).strip() for item in raw]
-    elif fold(str(raw)) in ("tous", "toutes", "tout", "all"):
+    elif fold_phrase(str(raw)) in ("tous", "toutes", "tout", "all"):
         return [c.id for c in offered]
     else:
         tokens = [t for t in re.split(r"[\s,;]+", str(raw)) if t]

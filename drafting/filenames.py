@@ -2,26 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-MAX_SLUG = 60
-
-
-def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """ASCII slug: "Sauvegardes — CH Saint-Œuf" → "sauvegardes-ch-saint-oeuf"."""
-    ascii_text = (
-        unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-        .encode("ascii", "ignore")
-        .decode("ascii")
-        .lower()
-    )
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > max_length:
-        cut = slug[:max_length]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut[max_length // 2 :] else cut
-    return slug.strip("-")
+from care_common.slugs import slugify
 
 
 def safe_filename(title: str | None, doc_type: str, extension: str) -> str:

@@ -6,7 +6,8 @@ Hospices civils de Lyon »), the salutation and closing formula a letter owes it
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from care_common.french_text import fold
 
 _VOWELS = "aeiouyàâäéèêëîïôöùûüœæ"
 # Words starting with an aspirated h: no elision (« de la Haute Autorité »).
@@ -61,11 +62,6 @@ _PLURAL = frozenset({"hopitaux", "hospices", "centres", "cliniques", "etablissem
 _ARTICLES = {"le": "du ", "la": "de la ", "les": "des "}
 
 
-def _bare(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _is_acronym(word: str) -> bool:
     letters = [ch for ch in word if ch.isalpha()]
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
@@ -79,7 +75,7 @@ def _elides(word: str) -> bool:
     if _is_acronym(word):
         return first in "aeiouyh"  # l'ARS, l'EHPAD, l'HAD; but du CHU, de la SNCF
     if first == "h":
-        return not _bare(word).startswith(_H_ASPIRATED)
+        return not fold(word).startswith(_H_ASPIRATED)
     return first in _VOWELS
 
 
@@ -95,7 +91,7 @@ def de_name(name: str) -> str:
             return "de l'" + match.group(3)
         return _ARTICLES[match.group(1).casefold()] + match.group(2)
     first = re.split(r"[\s,]", name, maxsplit=1)[0]
-    bare = _bare(first)
+    bare = fold(first)
     if bare in _PLURAL or (_is_acronym(first) and first.upper() in ("HCL",)):
         return "des " + name
     if _elides(first):
@@ -110,7 +106,7 @@ def de_name(name: str) -> str:
 def ght_name(name: str) -> str:
     """The GHT named as such (« GHT Seine-et-Forêts » for a bare « Seine-et-Forêts »)."""
     name = " ".join(name.split())
-    bare = _bare(name)
+    bare = fold(name)
     if bare.startswith(("ght", "groupement hospitalier", "groupement")):
         return name
     return f"GHT {name}"

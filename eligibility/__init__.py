@@ -23,7 +23,7 @@ from eligibility.errors import (
     UnknownRulesVersionError,
 )
 from eligibility.profile import ActivityShare, Profile, parse_profile
-from eligibility.questions import Choice, Question, looks_like_question, special_input
+from eligibility.questions import Choice, Question
 from eligibility.report import Deadline, EligibilityReport, MissingItem, Obligation, Verdict
 from eligibility.rules import RuleBook, RuleSet, RuleTable, load_rule_book
 
@@ -49,9 +49,7 @@ __all__ = [
     "check_eligibility",
     "evaluate",
     "load_rule_book",
-    "looks_like_question",
     "parse_profile",
-    "special_input",
 ]
 
 

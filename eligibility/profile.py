@@ -15,9 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from care_common.french_text import fold_phrase
 from eligibility.errors import ProfileError, ProfileProblem
 from eligibility.values import (
-    fold,
     fr_number,
     parse_bool,
     parse_past_date,
@@ -152,8 +152,8 @@ def _unknown_key_reason(key: str) -> str:
 
 
 def _parse_categorie(raw: object) -> str:
-    if isinstance(raw, str) and fold(raw).replace(" ", "_").replace("-", "_") in CATEGORIES:
-        return fold(raw).replace(" ", "_").replace("-", "_")
+    if isinstance(raw, str) and fold_phrase(raw).replace(" ", "_").replace("-", "_") in CATEGORIES:
+        return fold_phrase(raw).replace(" ", "_").replace("-", "_")
     return _raise(f"catégorie inconnue « {raw} » ; valeurs possibles : {', '.join(CATEGORIES)}")
 
 
@@ -227,10 +227,10 @@ def _parse_dispositifs(
     if not items:
         out.add("dispositifs", "liste vide : retirez la clé pour vérifier tous les dispositifs")
         return None
-    by_fold = {fold(name).replace(" ", ""): name for name in known}
+    by_fold = {fold_phrase(name).replace(" ", ""): name for name in known}
     chosen: list[str] = []
     for index, item in enumerate(items, start=1):
-        name = by_fold.get(fold(str(item)).replace(" ", ""))
+        name = by_fold.get(fold_phrase(str(item)).replace(" ", ""))
         if name is None:
             out.add(
                 f"dispositifs[{index}]",

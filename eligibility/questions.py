@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from care_common.french_text import fold_phrase
 from eligibility.conditions import Condition, compile_condition
 from eligibility.errors import AnswerError
 from eligibility.values import (
-    fold,
     fr_number,
     parse_bool,
     parse_past_date,
@@ -184,45 +184,6 @@ QUESTIONS: Final[tuple[QuestionSpec, ...]] = (
 SPECS_BY_FIELD: Final[dict[str, QuestionSpec]] = {spec.field: spec for spec in QUESTIONS}
 
 
-# -- special inputs ------------------------------------------------------------------------
-_BACK: Final = frozenset({"retour", "precedent", "question precedente", "revenir", "<"})
-_UNKNOWN: Final = frozenset(
-    {
-        "je ne sais pas",
-        "jsp",
-        "ne sais pas",
-        "je sais pas",
-        "nsp",
-        "inconnu",
-        "aucune idee",
-        "je ne sais plus",
-    }
-)
-_CANCEL: Final = frozenset({"annuler", "/annuler", "stop", "abandonner"})
-_INTERROGATIVE = re.compile(
-    r"^(qu'est|quest|qu'en|que |quel|quelle|quels|quelles|comment|pourquoi|combien|est-ce|"
-    r"c'est quoi|ou |quand|qui |peut-on|puis-je|dois-je|faut-il|a quoi|de quoi|y a-t-il)"
-)
-
-
-def special_input(text: str) -> str | None:
-    """``"back"``, ``"unknown"`` or ``"cancel"`` for the interview's keywords, else None."""
-    word = fold(text).strip(" .!")
-    if word in _BACK:
-        return "back"
-    if word in _UNKNOWN:
-        return "unknown"
-    if word in _CANCEL:
-        return "cancel"
-    return None
-
-
-def looks_like_question(text: str) -> bool:
-    """A free question typed during the interview (answered, then the question is re-asked)."""
-    folded = fold(text)
-    return folded.endswith("?") or bool(_INTERROGATIVE.match(folded))
-
-
 # -- answers ---------------------------------------------------------------------------------
 def parse_answer(
     question: Question, text: str, as_of: date, other_shares: Decimal = Decimal(0)
@@ -260,11 +221,16 @@ def _parse(question: Question, text: str, as_of: date, other_shares: Decimal) ->
 
 def match_choice(choices: tuple[Choice, ...], text: str) -> str:
     """The value of the choice the text designates (value, label, synonym or number)."""
-    folded = fold(text).strip(" .!")
+    folded = fold_phrase(text).strip(" .!")
     if folded.isdigit() and 1 <= int(folded) <= len(choices):
         return choices[int(folded) - 1].value
     for choice in choices:
-        names = {fold(choice.value), fold(choice.label), fold(choice.short), *choice.synonyms}
+        names = {
+            fold_phrase(choice.value),
+            fold_phrase(choice.label),
+            fold_phrase(choice.short),
+            *choice.synonyms,
+        }
         if folded in names - {""}:
             return choice.value
     best: dict[str, int] = {}

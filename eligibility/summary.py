@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from care_common.french_dates import date_in_words as fr_date
+from care_common.french_text import fold_phrase
 from eligibility.report import Deadline, EligibilityReport, Obligation, Verdict
-from eligibility.values import fold
 from eligibility.vocabulary import (
     OBLIGATION_STATUS_LABELS,
     VERDICT_LABELS,
@@ -107,7 +107,7 @@ def open_windows(verdict: Verdict) -> list[str]:
 def _deadline_text(deadline: str) -> str:
     """The deadline without a leading « Échéance » (the line already says it)."""
     text = deadline.strip()
-    return text.split(" ", 1)[1] if fold(text).startswith("echeance ") else text
+    return text.split(" ", 1)[1] if fold_phrase(text).startswith("echeance ") else text
 
 
 def obligation_line(obligation: Obligation, show_deadline: bool = True) -> str:

@@ -10,24 +10,16 @@ whole code base).
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from care_common.finess import check_finess
 from care_common.french_dates import date_in_words as fr_date
 from care_common.french_dates import parse_french_date
+from care_common.french_text import fold_phrase
 
 _TRUE = frozenset({"oui", "o", "vrai", "true", "yes"})
 _FALSE = frozenset({"non", "n", "faux", "false", "no"})
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents and with single spaces ("Établissement" == "etablissement")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.replace("\u2019", "'")
-    return " ".join(plain.split())
 
 
 def fr_number(value: Decimal) -> str:
@@ -59,7 +51,7 @@ def parse_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        word = fold(value).rstrip(" .!")
+        word = fold_phrase(value).rstrip(" .!")
         if word in _TRUE:
             return True
         if word in _FALSE:

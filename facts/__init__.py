@@ -16,8 +16,8 @@ Pure Python (PyYAML only); importing it costs nothing at start-up.
 from facts.catalogue import PROGRAMME, Catalogue, Dispositif
 from facts.errors import FactTableError
 from facts.intents import AMOUNT, COUNT, DATE, DEFINITION, ELIGIBILITY, HOWTO, LIST, WHO, Ask
-from facts.table import ATTRIBUTES, WINDOWS, Fact, FactBase, Topic, french_date, load_fact_base
-from facts.text import fold, plain
+from facts.table import ATTRIBUTES, WINDOWS, Fact, FactBase, Topic, load_fact_base
+from facts.text import plain
 from facts.understanding import Previous, Understanding, item_reference, understand
 
 __all__ = [
@@ -41,8 +41,6 @@ __all__ = [
     "Previous",
     "Topic",
     "Understanding",
-    "fold",
-    "french_date",
     "item_reference",
     "load_fact_base",
     "plain",

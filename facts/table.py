@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from care_common.french_dates import date_in_words
 from facts.catalogue import Catalogue, catalogue_from
 from facts.errors import FactTableError
 from facts.text import phrase_pattern, plain
@@ -43,10 +44,6 @@ ATTRIBUTES = {
     "contacts": "who",
 }
 WINDOWS = ("candidature", "declaration", "paiement")  # attributes that are opening windows
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -127,12 +124,6 @@ class FactBase:
 
     def topic(self, question: str) -> Topic | None:
         return next((t for t in self.topics if t.matches(question)), None)
-
-
-def french_date(value: date, year: bool = True) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day} {_MONTHS[value.month - 1]}"
-    return f"{text} {value.year}" if year else text
 
 
 def load_fact_base(knowledge_dir: Path) -> FactBase:
@@ -267,9 +258,9 @@ def _fill(path: Path, where: str, text: str, start: date | None, end: date | Non
         and "du {start} au {end}" in text
     )  # fmt: skip
     values = {
-        "start": french_date(start, year=not same_year) if start else None,
-        "end": french_date(end) if end else None,
-        "date": french_date(start) if start else None,
+        "start": date_in_words(start, year=not same_year) if start else None,
+        "end": date_in_words(end) if end else None,
+        "date": date_in_words(start) if start else None,
     }
     for name, value in values.items():
         if "{" + name + "}" in text:

@@ -7,16 +7,10 @@ catalogue and every cue of ``facts.intents`` is matched on this form, word-bound
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from care_common.french_text import fold
 
 _NON_WORD = re.compile(r"[^a-z0-9€%]+")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (ligatures spelled out: "œ" → "oe")."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def plain(text: str) -> str:

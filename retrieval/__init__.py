@@ -12,7 +12,8 @@ Public surface::
 
 ``search`` is thread-safe and never raises on odd input (empty, emoji, 20,000 characters,
 control characters); ``refresh`` swaps a new snapshot in atomically. Evaluation tools live in
-``retrieval.evaluation``; ``python -m retrieval.tuning`` re-tunes fusion and gate on the dev set.
+``retrieval.evaluation``; ``python scripts/tune_retrieval.py`` re-tunes fusion and gate on the
+dev set.
 """
 
 from retrieval.errors import (
@@ -21,9 +22,9 @@ from retrieval.errors import (
     RetrievalError,
     VectorStoreError,
 )
-from retrieval.french_analyzer import analyze_text
 from retrieval.index import DEFAULT_EMBEDDINGS, KnowledgeIndex, LexicalView
 from retrieval.knowledge import load_knowledge, load_source_notes
+from retrieval.lexical.french_analyzer import analyze_text
 from retrieval.models import (
     Chunk,
     Citation,

@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.bm25 import BM25
 from retrieval.errors import KnowledgeFileError
 from retrieval.knowledge import load_knowledge
-from retrieval.knowledge_files import read_entries
+from retrieval.knowledge.yaml_files import read_entries
+from retrieval.lexical.bm25 import BM25
 from retrieval.models import Chunk, Passage, SearchResult
 
 Search = Callable[[str], SearchResult]

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from retrieval.chroma_store import ChromaChunkStore
-from retrieval.embedders import collection_name, is_dense, make_embeddings, start_loading
+from retrieval.dense.chroma_store import ChromaChunkStore
+from retrieval.dense.embedders import collection_name, is_dense, make_embeddings, start_loading
 from retrieval.errors import KnowledgeFileError, VectorStoreError
-from retrieval.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.knowledge import Fingerprint, KnowledgeBase, fingerprint, load_knowledge_base
+from retrieval.knowledge.from_chunks import glossary_from_chunks
 from retrieval.lexical import LexicalResult, LexicalSearcher
-from retrieval.lexical_cache import cached_searcher
+from retrieval.lexical.cache import cached_searcher
+from retrieval.lexical.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.models import Chunk, GlossaryEntry, IndexReport, Passage, SearchResult, SourceNote
 from retrieval.ranking import RankingParams, fuse, is_relevant
-from retrieval.stored_knowledge import glossary_from_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -224,27 +224,35 @@ class KnowledgeIndex:
         relevant = is_relevant(lexical.coverage, self.params)
         return SearchResult(text, passages, relevant, lexical.term_weights)
 
-    def _candidates(self, snapshot: _Snapshot, text: str, *, dense: bool) -> _Candidates:
-        """Both ranked lists before fusion (also used by ``retrieval.tuning``)."""
+    def ranked_lists(self, query: str) -> RankedLists:
+        """Both ranked lists before fusion, for re-tuning the fusion and the gate
+        (``scripts/tune_retrieval.py``)."""
+        snapshot = self._current()
+        return self._candidates(snapshot, clean_text(query, MAX_QUERY_CHARS), dense=self._dense)
+
+    def _candidates(self, snapshot: _Snapshot, text: str, *, dense: bool) -> RankedLists:
         lexical = snapshot.lexical.search(text, self.params.lexical_depth)
         if not dense or lexical.terms == 0:
-            return _Candidates(lexical, [])
+            return RankedLists(snapshot.chunks, lexical, [])
         try:
             vector = self._embeddings.embed_query(clean_text(text, MAX_DENSE_CHARS))
             nearest = self._store.query(vector, self.params.dense_depth)
         except VectorStoreError as exc:  # keep answering with BM25 while Chroma is down
             logger.warning("Recherche vectorielle indisponible, BM25 seul : %s", exc)
-            return _Candidates(lexical, [])
+            return RankedLists(snapshot.chunks, lexical, [])
         hits = [
             (snapshot.positions[chunk_id], similarity)
             for chunk_id, similarity in nearest
             if chunk_id in snapshot.positions
         ]
-        return _Candidates(lexical, hits)
+        return RankedLists(snapshot.chunks, lexical, hits)
 
 
 @dataclass(frozen=True)
-class _Candidates:
+class RankedLists:
+    """The lexical and dense lists of one query, before fusion; positions index ``chunks``."""
+
+    chunks: tuple[Chunk, ...]
     lexical: LexicalResult
     dense: list[tuple[int, float]]  # (chunk position, cosine similarity), nearest first
 

@@ -1,7 +1,7 @@
 """Fusion of the lexical and dense lists, and the relevance gate.
 
 The constants were chosen on the dev set (tests/data/eval_questions.yaml) with
-``python -m retrieval.tuning``, which prints the grid they were picked from:
+``python scripts/tune_retrieval.py``, which prints the grid they were picked from:
 
 - weighted reciprocal-rank fusion, dense weight 0.3 and k = 10: the best hit@1/MRR among the
   settings that are never below BM25 alone on hit@1/3/5 and MRR, with a neighbour (w = 0.2,

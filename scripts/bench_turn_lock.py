@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.store import SqliteStore  # noqa: E402
-from agent.store_sql import SqlStore  # noqa: E402
+from agent.store.sql import SqlStore  # noqa: E402
 from agent.turns import Turn  # noqa: E402
 from tests.agent.test_store_turns import SETUP, answer_text, drafting_assistant  # noqa: E402
 
@@ -89,7 +89,7 @@ def main() -> None:
         locked.close()
         unlocked.close()
     if args.postgres:
-        from agent.store_postgres import PostgresStore
+        from agent.store.postgres import PostgresStore
         from tests.ops.services import fresh_schema
 
         with fresh_schema(args.postgres) as url:  # a throw-away schema, dropped after

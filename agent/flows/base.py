@@ -20,7 +20,7 @@ from agent.turns import Reply, Session, Turn
 
 
 class DialogueStore(Protocol):
-    """What flows read and write: the user's drafts (``agent.store_unit.TurnStore`` during a
+    """What flows read and write: the user's drafts (``agent.store.turn_store.TurnStore`` during a
     turn, so that every write lands with the session in one transaction)."""
 
     def save_draft(self, draft: Draft) -> None: ...

@@ -17,10 +17,14 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, ClassVar
 
+from agent.actions import ShowDetails
 from agent.evidence_dates import sources_state_line
 from agent.flows.base import BUTTON_LIMIT, Flow, FlowContext, FlowStep, button_label
 from agent.flows.base import question_token as make_token
 from agent.turns import ChoiceReply, Option, Reply, SourceRef, TextReply, Turn
+from care_common.dialogue_keywords import DialogueKeyword, dialogue_keyword
+from care_common.french_text import fold_phrase
+from care_common.question_words import reads_as_question
 from eligibility import (
     AnswerError,
     EligibilityReport,
@@ -28,9 +32,7 @@ from eligibility import (
     RuleBook,
     Verdict,
     evaluate,
-    looks_like_question,
     parse_profile,
-    special_input,
 )
 from eligibility.interview import (
     build_profile,
@@ -50,7 +52,6 @@ from eligibility.summary import (
     short_title,
     verdict_text,
 )
-from eligibility.values import fold
 from eligibility.vocabulary import VERDICT_LABELS
 from retrieval import SourceNote
 
@@ -133,21 +134,21 @@ class EligibilityFlow(Flow):
         question = current_question(state, ctx.today)
         if question is None:
             return self._finish(ctx, state)
-        if turn.action is not None:
-            return self._button(ctx, state, question, turn.action)
+        if turn.pick is not None:
+            return self._button(ctx, state, question, turn.pick)
         text = turn.text.strip()
-        keyword = special_input(text)
-        if keyword == "cancel":
+        keyword = dialogue_keyword(text)
+        if keyword is DialogueKeyword.CANCEL:  # the assistant cancels first; for direct drivers
             return FlowStep([TextReply(CANCELLED, kind="info")], done=True)
-        if keyword == "back":
+        if keyword is DialogueKeyword.BACK:
             return self._back(ctx, state)
-        if keyword == "unknown":
+        if keyword in (DialogueKeyword.UNKNOWN, DialogueKeyword.SKIP):
             record_unknown(state, question)
             return self._next(ctx, state)
         try:
             record_answer(state, question, text, ctx.today)
         except AnswerError as exc:
-            if looks_like_question(text):
+            if reads_as_question(text):  # a free question: answered, then re-asked
                 return FlowStep(not_an_answer=True)
             return self._invalid(ctx, state, exc)
         return self._next(ctx, state)
@@ -268,7 +269,7 @@ class EligibilityFlow(Flow):
             ]
         lines += ["", DETAILS_HINT, SAVED]
         argument = f"{report.as_of.isoformat()}:{_profile_key(profile)}"
-        details = Option(DETAILS_BUTTON, f"sys:more:{self.name}:{argument}")
+        details = Option(DETAILS_BUTTON, ShowDetails(self.name, argument))
         return TextReply("\n".join(lines), kind="info", styled=True, options=(details,))
 
     def _verdict_reply(self, verdict: Verdict) -> TextReply:
@@ -289,9 +290,9 @@ class EligibilityFlow(Flow):
         return TextReply(text, sources=tuple(refs), kind="info", styled=True)
 
     def _scope(self, argument: str) -> tuple[list[str] | None, list[str]]:
-        words = fold(argument).replace("d1 bis", "d1bis").replace(",", " ").split()
-        known = {fold(name): name for name in self._rules.dispositif_ids}
-        known |= {fold(_typed_name(name)): name for name in self._rules.dispositif_ids}
+        words = fold_phrase(argument).replace("d1 bis", "d1bis").replace(",", " ").split()
+        known = {fold_phrase(name): name for name in self._rules.dispositif_ids}
+        known |= {fold_phrase(_typed_name(name)): name for name in self._rules.dispositif_ids}
         scope = [known[word] for word in words if word in known]
         unknown = [word for word in words if word not in known]
         return (scope or None), unknown

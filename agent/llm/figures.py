@@ -18,23 +18,12 @@ Identifiers keep their letters: "D2.O1.C", "D2 O1 C" → ``id:D2O1C``; "domaine 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-_MONTHS = {
-    "janvier": 1,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "decembre": 12,
-}
+from care_common.french_dates import MONTH_PATTERN, MONTHS
+from care_common.french_text import fold
+
+_MONTHS = {fold(name): number for number, name in enumerate(MONTHS, start=1)}
 _NUMBER_WORDS = {
     "deux": 2,
     "trois": 3,
@@ -66,9 +55,6 @@ _SCALES = {
     "milliard": 1e9,
     "milliards": 1e9,
 }
-_MONTH = (
-    "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
-)
 _NUM = r"\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
 _DASH = r"[-‐‑–—]"
 
@@ -78,10 +64,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dmy", re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b")),
     (
         "date",
-        re.compile(rf"\b(1er|\d{{1,2}})\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.IGNORECASE),
+        re.compile(rf"\b(1er|\d{{1,2}})\s+({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", re.IGNORECASE),
     ),
-    ("daymonth", re.compile(rf"\b(1er|\d{{1,2}})\s+({_MONTH})\b", re.IGNORECASE)),
-    ("month", re.compile(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("daymonth", re.compile(rf"\b(1er|\d{{1,2}})\s+({MONTH_PATTERN})\b", re.IGNORECASE)),
+    ("month", re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d\d)\b", re.IGNORECASE)),
     ("ref", re.compile(r"\b((?:19|20)\d\d)\s*/\s*(\d{1,4})\b")),
     (
         "objective",
@@ -122,11 +108,6 @@ class Figure:
     keys: frozenset[str]
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
-
-
 def _number(raw: str) -> float:
     cleaned = re.sub(r"[  ]", "", raw).replace(",", ".")
     return float(cleaned)
@@ -155,12 +136,12 @@ def _keys(kind: str, match: re.Match[str]) -> set[str]:
             return {_value_key(_number(match.group(0).split("/")[0]))}
         return {f"date:{year}-{month:02d}-{day:02d}"}
     if kind == "date":
-        month = _MONTHS[_fold(groups[1])]
+        month = _MONTHS[fold(groups[1])]
         return {f"date:{groups[2]}-{month:02d}-{_day(groups[0]):02d}"}
     if kind == "daymonth":
-        return {f"daymonth:{_MONTHS[_fold(groups[1])]:02d}-{_day(groups[0]):02d}"}
+        return {f"daymonth:{_MONTHS[fold(groups[1])]:02d}-{_day(groups[0]):02d}"}
     if kind == "month":
-        return {f"month:{groups[1]}-{_MONTHS[_fold(groups[0])]:02d}"}
+        return {f"month:{groups[1]}-{_MONTHS[fold(groups[0])]:02d}"}
     if kind == "ref":
         return {f"id:{groups[0]}/{int(groups[1])}"}
     if kind == "objective":
@@ -247,7 +228,7 @@ def _words_to_digits(text: str) -> str:
     """ "sept actions" → "7 actions": a number in words says the same as in digits."""
 
     def replace(match: re.Match[str]) -> str:
-        return str(_NUMBER_WORDS[_fold(match.group(0))])
+        return str(_NUMBER_WORDS[fold(match.group(0))])
 
     pattern = r"(?<!pour )\b(?:" + "|".join(_NUMBER_WORDS) + r")\b(?!-)"
     return re.sub(pattern, replace, text, flags=re.IGNORECASE)

@@ -20,12 +20,12 @@ whole), so « éligibles » matches « éligibilité » and « D2.O1.C » matche
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from agent.llm.figures import evidence_keys, unsupported
+from care_common.french_text import fold
 from retrieval import analyze_text
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -126,7 +126,7 @@ def content_problem(sentence: str, question: str, earlier: Iterable[str]) -> str
     text = core(sentence)
     terms = terms_of(text)
     own = {t for t in terms - generic_terms() if not _DIGIT.search(t)}
-    if len(own) < MIN_CONTENT_TERMS and _fold(text) not in {"oui", "non"}:
+    if len(own) < MIN_CONTENT_TERMS and fold(text) not in {"oui", "non"}:
         return "no content (citations or a fragment only)"
     if _DANGLING.search(MARKER.sub(" ", sentence).strip().rstrip(".!?… ")):
         return "no content (the sentence stops before its point)"
@@ -225,8 +225,3 @@ def _closest_sentence(
             if shared and (best is None or shared > best[0]):
                 best = (shared, candidate)
     return None if best is None else best[1]
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from agent.patient_data import find_in_answers
 from bot.cli.common import console, err_console, setup
 from bot.cli.output_files import choose_format, resolve_target, write_document
+from care_common.front_matter import FrontMatterError, read_front_matter
 from care_errors import CareError
 from drafting import (
     Answers,
@@ -61,9 +61,9 @@ def source_fields(knowledge_dir: Path, ids: set[str], key: str) -> dict[str, str
     for source_id in sorted(ids):
         path = knowledge_dir / "sources" / f"{source_id}.md"
         try:
-            meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+            meta, _ = read_front_matter(path.read_text(encoding="utf-8"))
             values[source_id] = str(meta[key])
-        except (OSError, IndexError, KeyError, TypeError, UnicodeDecodeError, yaml.YAMLError):
+        except (OSError, UnicodeDecodeError, FrontMatterError, KeyError):
             continue
     return values
 

@@ -1,12 +1,21 @@
 """``care-bot eligibility``: verdicts per CaRE dispositif, from a profile file or an interview.
 
+Without ``--profile`` the interview is the assistant's own /eligibilite dialogue, run through
+the terminal driver of ``care-bot chat`` (``bot.cli.chat.TerminalDriver``): the same questions,
+keywords and buttons (answer with the option's number), free questions answered from the
+knowledge base, and the profile saved in the user's session (it prefills /fiche_projet and
+/lettre_engagement in ``care-bot chat``). The conversation goes to stderr; stdout holds the
+report, the same as for ``--profile`` (text or ``--json``), computed from the saved profile.
+
 Exit codes: 0 verdicts printed · 2 invalid profile, date or rules version (French message
 listing each problem) · 3 rule tables invalid · 1 internal error · 130 interview abandoned.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,36 +26,18 @@ import yaml
 from rich.panel import Panel
 from rich.text import Text
 
+from agent.actions import ShowDetails
 from agent.evidence_dates import sources_state_line
-from agent.turns import SourceRef
-from bot.cli.common import console, err_console, setup
+from agent.turns import Reply, SourceRef, TextReply
+from bot.cli.common import console, err_console, index_progress, services, setup
+from bot.settings import Settings
+from care_common.front_matter import FrontMatterError, read_front_matter
 from care_errors import CareError
-from eligibility import (
-    AnswerError,
-    EligibilityReport,
-    check_eligibility,
-    load_rule_book,
-    special_input,
-)
-from eligibility.interview import (
-    current_question,
-    go_back,
-    new_state,
-    profile_data,
-    record_answer,
-    record_unknown,
-)
-from eligibility.questions import Question
+from eligibility import EligibilityReport, check_eligibility, load_rule_book
 from eligibility.summary import obligations_text, report_heading, verdict_text
 from eligibility.values import parse_date
 
 _STYLES = {"eligible": "green", "non_eligible": "red", "a_confirmer": "yellow"}
-
-INTRO = (
-    "Vérifions l'éligibilité de votre structure aux financements CaRE. Je ne pose que les "
-    "questions utiles. Tapez « retour » pour revenir à la question précédente, « je ne sais "
-    "pas » si vous n'avez pas l'information, « annuler » pour arrêter."
-)
 
 
 class _ProfileLoader(yaml.SafeLoader):
@@ -67,8 +58,8 @@ class EligibilityUsageError(CareError):
 
 
 class InterviewAbandoned(CareError):
-    """« annuler » or end of input during the interview (typer's Abort is not click's, so
-    ``bot.cli.main`` would not recognise it)."""
+    """The interview ended without a verdict: « annuler », end of input, another dialogue
+    (typer's Abort is not click's, so ``bot.cli.main`` would not recognise it)."""
 
     exit_code = 130
     user_message = "Entretien interrompu : aucune vérification n'a été faite."
@@ -92,16 +83,20 @@ def eligibility(
         Path | None,
         typer.Option("--save-profile", help="Enregistre le profil saisi (YAML) dans ce fichier."),
     ] = None,
+    user: Annotated[
+        str, typer.Option(help="Identifiant de l'utilisateur (session), comme pour chat.")
+    ] = "",
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Éligibilité aux financements CaRE (D1, D1 bis, D2, HospiConnect, exercices de crise).
 
-    Sans --profile : entretien guidé dans le terminal.
+    Sans --profile : entretien guidé dans le terminal (le dialogue /eligibilite de
+    l'assistant ; le profil est enregistré comme dans chat).
     """
     settings = setup(verbose)
     day = _as_of(as_of)
     book = load_rule_book(settings.care_knowledge_dir / "eligibility")
-    data = _read_profile(profile) if profile is not None else interview(day)
+    data = _read_profile(profile) if profile is not None else interview(settings, day, user)
     report = check_eligibility(data, book, day, rules_version)
     if save_profile is not None:
         _write_profile(save_profile, report)
@@ -157,41 +152,58 @@ def _write_profile(path: Path, report: EligibilityReport) -> None:
 
 
 # -- interview -------------------------------------------------------------------------------
-def interview(as_of: date, read: Callable[[], str] = input) -> dict[str, Any]:
-    """Ask the questions in the terminal (prompts on stderr); return the profile data."""
-    state = new_state()
-    err_console.print(INTRO, markup=False)
-    while (question := current_question(state, as_of)) is not None:
-        _ask(question, len(state["history"]) + 1)
+def interview(settings: Settings, as_of: date, user: str = "") -> dict[str, Any]:
+    """The /eligibilite dialogue through the assistant in the terminal (on stderr); the profile
+    the dialogue saved in the user's session. ``InterviewAbandoned`` when it ends otherwise
+    (« annuler », end of input, another dialogue started…)."""
+    from agent.flows.eligibility_flow import EligibilityFlow
+    from bot.cli.chat import PROMPT, TerminalDriver, terminal_user
+
+    interactive = sys.stdin.isatty()
+    svc = services(settings, index_progress)
+    try:
+        svc.assistant.clock = lambda: as_of  # the dialogue's date is --as-of
+        driver = TerminalDriver(
+            svc.assistant, terminal_user(user), out=err_console, interactive=interactive
+        )
+        replies = driver.handle(EligibilityFlow.command)
+        while svc.store.load_session(driver.user_id).flow == EligibilityFlow.name:
+            driver.show(replies)
+            driver.refine(replies)
+            replies = driver.handle(_read_line(PROMPT if interactive else ""))
+        # Over: its « Détails » button would have nowhere to go (the report follows on stdout).
+        driver.show([_without_options(reply) for reply in replies])
+        if not _verdict_given(replies, EligibilityFlow.name):
+            raise InterviewAbandoned("the dialogue ended without a verdict")
+        return svc.store.load_session(driver.user_id).profile
+    finally:
+        svc.close()
+
+
+def _read_line(prompt: str) -> str:
+    while True:
+        err_console.print(prompt, end="", markup=False)
         try:
-            line = read()
+            line = input()
         except EOFError:
             raise InterviewAbandoned("end of input during the interview") from None
-        keyword = special_input(line)
-        if keyword == "cancel":
-            raise InterviewAbandoned("interview cancelled")
-        if keyword == "back":
-            if not go_back(state):
-                err_console.print("C'est la première question.", markup=False)
-        elif keyword == "unknown":
-            record_unknown(state, question)
-        else:
-            try:
-                record_answer(state, question, line, as_of)
-            except AnswerError as exc:
-                err_console.print(
-                    f"Réponse non valide ({exc.field}) : {exc.reason}.", style="red", markup=False
-                )
-    return profile_data(state, as_of)
+        if line.strip():
+            return line
 
 
-def _ask(question: Question, number: int) -> None:
-    err_console.print()
-    err_console.print(f"{number}. {question.text}", style="bold", markup=False)
-    for index, choice in enumerate(question.choices, start=1):
-        err_console.print(f"   {index}. {choice.label}", markup=False)
-    err_console.print(f"   {question.spec.hint}", style="dim", markup=False)
-    err_console.print("> ", end="", markup=False)
+def _verdict_given(replies: list[Reply], flow: str) -> bool:
+    """True when these replies end the dialogue with its verdict (the verdict is the reply
+    offering the flow's « Détails »), not with a cancellation or another dialogue."""
+    return any(
+        isinstance(option.action, ShowDetails) and option.action.flow == flow
+        for reply in replies
+        if isinstance(reply, TextReply)
+        for option in reply.options
+    )
+
+
+def _without_options(reply: Reply) -> Reply:
+    return dataclasses.replace(reply, options=()) if isinstance(reply, TextReply) else reply
 
 
 # -- human output ----------------------------------------------------------------------------
@@ -229,7 +241,7 @@ def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
             cache[source_id] = SourceRef(0, source_id, source_id, "", "", "")
             path = knowledge_dir / "sources" / f"{source_id}.md"
             try:
-                meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+                meta, _ = read_front_matter(path.read_text(encoding="utf-8"))
                 cache[source_id] = SourceRef(
                     0,
                     source_id,
@@ -240,7 +252,7 @@ def _sources(knowledge_dir: Path) -> Callable[[str], SourceRef]:
                     published=_iso(meta.get("published")),
                     evidence=_iso(meta.get("evidence")),
                 )
-            except (OSError, IndexError, KeyError, TypeError, yaml.YAMLError):
+            except (OSError, UnicodeDecodeError, FrontMatterError, KeyError):
                 pass
         return cache[source_id]
 

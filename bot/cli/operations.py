@@ -25,7 +25,7 @@ import typer
 import yaml
 
 from agent.store import Feedback, SqliteStore
-from agent.store_dump import (
+from agent.store.dump import (
     BackupFileError,
     DumpableStore,
     is_sqlite_file,

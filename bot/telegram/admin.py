@@ -11,6 +11,8 @@ import asyncio
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -24,6 +26,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from agent.commands import Command, CommandTable
 from agent.erasure import DENIED, erase_user
 from bot.telegram import texts
 from bot.telegram.access import (
@@ -36,8 +39,9 @@ from bot.telegram.access import (
     telegram_id,
 )
 from bot.telegram.delivery import answer_query, say
-from bot.telegram.gate import REQUEST_ACCESS, Gate, notify
+from bot.telegram.gate import REQUEST_ACCESS, notify
 from bot.telegram.rendering import escape
+from bot.telegram.runtime import BotRuntime
 from care_common.french_dates import iso_in_words
 from care_errors import CareError
 
@@ -64,34 +68,41 @@ def parse_user_id(args: list[str] | None) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+PtbCallback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+AdminHandler = Callable[["Admin", Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
 class Admin:
-    def __init__(self, gate: Gate) -> None:
-        self.gate = gate
-        self.rt = gate.rt
+    def __init__(self, runtime: BotRuntime) -> None:
+        self.rt = runtime
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(
             CallbackQueryHandler(self.access_button, pattern=r"^tg!(req$|ok:|no:)")
         )
-        commands = {
-            "autoriser": self.allow,
-            "revoquer": self.revoke,
-            "effacer": self.erase,
-            "utilisateurs": self.users,
-            "stats": self.stats,
-            "reindex": self.reindex,
-        }
-        for name, callback in commands.items():
+        for command in ADMIN_COMMANDS:
             application.add_handler(
-                CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
+                CommandHandler(
+                    command.menu_name, self._runner(command), filters=filters.UpdateType.MESSAGE
+                )
             )
 
-    async def _admin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return False
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
+    def _runner(self, command: Command[AdminHandler]) -> PtbCallback:
+        """The handler of ``command``, run only for an administrator (in a private chat when
+        the command is private-only)."""
+
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if await self._admin(update, context, command):
+                await command.handler(self, update, context)
+
+        return run
+
+    async def _admin(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, command: Command[AdminHandler]
+    ) -> bool:
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None  # the gate lets no update without a sender through
+        if command.private_only and (chat is None or chat.type != ChatType.PRIVATE):
             await notify(update, context, texts.PRIVATE_ONLY)
             return False
         if not self.rt.access.is_admin(user.id):
@@ -124,7 +135,7 @@ class Admin:
     # -- access requests ----------------------------------------------------------------------
     async def access_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None or not await self.gate.within_rate(update, context):
+        if query is None:
             return
         data, user = query.data or "", query.from_user
         if data == REQUEST_ACCESS:
@@ -208,8 +219,6 @@ class Admin:
 
     # -- commands -----------------------------------------------------------------------------
     async def allow(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admin(update, context):
-            return
         target = parse_user_id(context.args)
         if target is None:
             await self._say(update, context, texts.USAGE_ALLOW)
@@ -219,8 +228,6 @@ class Admin:
         await self._say(update, context, texts.allowed(target, notified))
 
     async def revoke(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admin(update, context):
-            return
         target = parse_user_id(context.args)
         if target is None:
             await self._say(update, context, texts.USAGE_REVOKE)
@@ -232,8 +239,6 @@ class Admin:
 
     async def erase(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/effacer ID: the same erasure as the user's own /supprimer_mes_donnees."""
-        if not await self._admin(update, context):
-            return
         target = parse_user_id(context.args)
         if target is None:
             await self._say(update, context, texts.USAGE_ERASE)
@@ -245,8 +250,6 @@ class Admin:
         logger.info("data of user %s erased by admin %s", target, update.effective_user.id)
 
     async def users(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admin(update, context):
-            return
         records = await asyncio.to_thread(self.rt.access.users)
         lines = [f"Utilisateurs ({len(records)}) :"]
         for record in records:
@@ -259,8 +262,6 @@ class Admin:
         await self._say(update, context, "\n".join(lines))
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admin(update, context):
-            return
         records = await asyncio.to_thread(self.rt.access.users)
         feedback = await asyncio.to_thread(self.rt.store.list_feedback)
         statuses = Counter(record.status for record in records)
@@ -282,8 +283,6 @@ class Admin:
         await self._say(update, context, text)
 
     async def reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._admin(update, context):
-            return
         if self.rt.reindex is None:
             await self._say(update, context, "La réindexation n'est pas disponible ici.")
             return
@@ -307,3 +306,26 @@ class Admin:
                 time.perf_counter() - started,
             ),
         )
+
+
+# The ONE declaration of the administrators' commands: their handlers, their menu entries (in
+# the administrators' chats only) and the names the log may show are derived from it.
+ADMIN_COMMANDS: CommandTable[AdminHandler] = CommandTable(
+    [
+        Command(
+            "/autoriser", "autoriser un utilisateur (identifiant)", Admin.allow, private_only=True
+        ),
+        Command(
+            "/revoquer", "révoquer un utilisateur (identifiant)", Admin.revoke, private_only=True
+        ),
+        Command(
+            "/effacer",
+            "effacer les données d'un utilisateur (identifiant)",
+            Admin.erase,
+            private_only=True,
+        ),
+        Command("/utilisateurs", "liste des utilisateurs", Admin.users, private_only=True),
+        Command("/stats", "statistiques d'usage", Admin.stats, private_only=True),
+        Command("/reindex", "mettre l'index à jour", Admin.reindex, private_only=True),
+    ]
+)

@@ -2,14 +2,16 @@
 
 ``build_application`` wires the request objects (retried connections, timeouts), PTB's
 ``AIORateLimiter`` (Telegram flood control, ``RetryAfter`` retried), the per-user update
-processor, the handlers of each module and the error handler. ``on_startup`` seeds the allowlist
-and registers the command menu; PTB calls it as ``post_init`` when polling.
+processor, the access gate (one pre-handler, ``bot.telegram.gate``), the handlers of each
+module and the error handler. ``on_startup`` seeds the allowlist and registers the command
+menu; PTB calls it as ``post_init`` when polling.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -18,11 +20,11 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
+from agent.commands import Command
 from bot.container import Services
 from bot.settings import Settings
-from bot.telegram import texts
 from bot.telegram.access import AccessControl
-from bot.telegram.admin import Admin
+from bot.telegram.admin import ADMIN_COMMANDS, Admin
 from bot.telegram.conversation import Conversation
 from bot.telegram.erasure import Erasure
 from bot.telegram.errors import ErrorHandler
@@ -38,8 +40,6 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 RUNTIME_KEY = "care_runtime"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 RATE_LIMIT_RETRIES = 3
-
-BUILTIN_COMMANDS, ADMIN_COMMANDS = texts.BUILTIN_COMMANDS, texts.ADMIN_COMMANDS
 
 
 def _request(settings: Settings, read_timeout: float) -> HTTPXRequest:
@@ -104,11 +104,11 @@ def build_application(
     )
     application: TelegramApp = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
-    gate = Gate(runtime)
-    erasure = Erasure(gate)
-    Admin(gate).register(application)
+    erasure = Erasure(runtime)
+    Gate(runtime, erasure.offer).register(application)  # group -1: before every handler
+    Admin(runtime).register(application)
     erasure.register(application)
-    Conversation(runtime, gate, erasure).register(application)
+    Conversation(runtime).register(application)
     application.add_error_handler(ErrorHandler(runtime.metrics))
     return application
 
@@ -118,30 +118,17 @@ def runtime_of(application: TelegramApp) -> BotRuntime:
     return runtime
 
 
-def _menu_description(text: str) -> str:
-    """A flow's description as a menu entry: capitalised like the built-ins, at most 256."""
-    text = text.strip()
-    return (text[:1].upper() + text[1:])[:256]
-
-
 def bot_commands(runtime: BotRuntime, admin: bool = False) -> list[BotCommand]:
-    """The command menu: built-ins around the flows the assistant offers."""
-    commands = [
-        BotCommand("start", BUILTIN_COMMANDS["start"]),
-        BotCommand("aide", BUILTIN_COMMANDS["aide"]),
-    ]
-    commands += [
-        BotCommand(flow.command.lstrip("/"), _menu_description(flow.description))
-        for flow in runtime.assistant.flows
-    ]
-    commands += [
-        BotCommand(name, text)
-        for name, text in BUILTIN_COMMANDS.items()
-        if name not in ("start", "aide")
-    ]
+    """The command menu, derived from the assistant's command table (and, for an
+    administrator's chat, the administrators' table)."""
+    tables: list[Iterable[Command[Any]]] = [runtime.assistant.commands]
     if admin:
-        commands += [BotCommand(name, text) for name, text in ADMIN_COMMANDS.items()]
-    return commands
+        tables.append(ADMIN_COMMANDS)
+    return [
+        BotCommand(command.menu_name, command.menu_description)
+        for table in tables
+        for command in table
+    ]
 
 
 async def on_startup(application: TelegramApp) -> None:

@@ -30,13 +30,14 @@ from telegram.ext import (
     filters,
 )
 
-from agent.messages import FEEDBACK_THANKS, STALE_BUTTON
+from agent.actions import RateAnswer, ShowDetails, ShowSources, is_core
+from agent.messages import STALE_BUTTON
 from agent.turns import Attachment, Reply, TextReply, Turn
 from bot.telegram import texts
 from bot.telegram.access import assistant_user_id
+from bot.telegram.admin import ADMIN_COMMANDS
 from bot.telegram.delivery import answer_query, chat_action, deliver, retire_buttons, with_retry
-from bot.telegram.erasure import Erasure
-from bot.telegram.gate import Gate, notify
+from bot.telegram.gate import notify
 from bot.telegram.group_chats import addressed_text, command_of
 from bot.telegram.refinement import schedule_refinements
 from bot.telegram.rendering import (
@@ -86,10 +87,10 @@ class Sent:
 
 
 class Conversation:
-    def __init__(self, runtime: BotRuntime, gate: Gate, erasure: Erasure) -> None:
+    def __init__(self, runtime: BotRuntime) -> None:
         self.rt = runtime
-        self.gate = gate
-        self.erasure = erasure
+        # every command name the bot answers: the only ones its log may name
+        self._known_commands = runtime.assistant.commands.names | ADMIN_COMMANDS.names
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CallbackQueryHandler(self.button))
@@ -106,7 +107,7 @@ class Conversation:
         """The command for the log: only the bot's own command names, never what was typed."""
         if not command:
             return "text"
-        return command if command in self.rt.known_commands else UNKNOWN_COMMAND
+        return command if command in self._known_commands else UNKNOWN_COMMAND
 
     # -- text and commands --------------------------------------------------------------------
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,15 +119,8 @@ class Conversation:
         if text is None:
             return
         command, _ = command_of(text)
-        if (
-            private
-            and command == "/supprimer_mes_donnees"
-            and await self.erasure.outsider(update, context)
-        ):
-            return  # someone without access asked to erase what the bot keeps of them
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return
+        user = update.effective_user
+        assert user is not None  # the gate lets no update without a sender through
         if not private and not await self._group_allows(update, context, user.id, text):
             return
         turn = Turn(assistant_user_id(user.id), text=text, update_id=update.update_id)
@@ -141,7 +135,7 @@ class Conversation:
         if self.rt.settings.care_group_mode == "refuse":
             await notify(update, context, texts.GROUP_REFUSED)
             return False
-        if command in self.rt.private_only_commands:
+        if command in self.rt.assistant.commands.private_only:
             await notify(update, context, texts.PRIVATE_ONLY)
             return False
         if not command:
@@ -177,26 +171,23 @@ class Conversation:
         query, chat = update.callback_query, update.effective_chat
         if query is None:
             return
-        if chat is None:  # a press without its message (inline mode, never ours)
-            await answer_query(query, STALE_BUTTON)
+        if chat is None:  # the gate lets no press without its chat through
             return
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return
+        user = query.from_user
         callback = parse_callback(query.data)
-        if callback is None:  # not data this bot sends: forged, or from another bot
+        if callback is None or (callback.action is None and callback.label_index is None):
+            # not data this bot sends: forged, from another bot or an older version
             logger.info("update %s: unreadable button data ignored", update.update_id)
             await answer_query(query, STALE_BUTTON)
             return
-        system = callback.action.startswith("sys:")
-        if chat.type != ChatType.PRIVATE and not system:
-            await notify(update, context, texts.PRIVATE_ONLY)
+        if chat.type != ChatType.PRIVATE and not is_core(callback.action):
+            await notify(update, context, texts.PRIVATE_ONLY)  # a dialogue's button
             return
         turn = self._pressed(update, callback, assistant_user_id(user.id))
         if turn is None:
             await answer_query(query, STALE_BUTTON)
             return
-        if callback.action.startswith("sys:fb:"):
+        if isinstance(turn.action, RateAnswer):
             await self._feedback(update, turn)
             return
         await self.turn(update, context, turn, kind="button")
@@ -222,11 +213,13 @@ class Conversation:
         query = update.callback_query
         assert query is not None
         replies = await asyncio.to_thread(self.rt.assistant.handle, turn)
-        text = next((r.text for r in replies if isinstance(r, TextReply)), "")
-        await answer_query(query, text or texts.FEEDBACK_RECORDED)
+        said = [r for r in replies if isinstance(r, TextReply)]
+        await answer_query(query, said[0].text if said else texts.FEEDBACK_RECORDED)
         if replies:
             await self._delivered(turn, Sent(), private=False)
-        if text != FEEDBACK_THANKS:  # not recorded: e.g. someone else's answer in a group
+        # The core says whether it recorded the rating: "stale" when it did not (e.g. someone
+        # else's answer in a group); no reply at all for a press already processed.
+        if not said or any(reply.kind == "stale" for reply in said):
             logger.info("update %s: feedback refused", update.update_id)
             return
         message = query.message
@@ -254,11 +247,9 @@ class Conversation:
         message, chat = update.effective_message, update.effective_chat
         if message is None or message.document is None or chat is None:
             return
-        if chat.type != ChatType.PRIVATE:
-            return  # files are never addressed to the bot in a group
-        user = await self.gate.admit(update, context)
-        if user is None:
-            return
+        user = update.effective_user
+        if chat.type != ChatType.PRIVATE or user is None:
+            return  # files are never addressed to the bot in a group (the gate drops them)
         document, limit = message.document, self.rt.upload_max_bytes
         name = PurePath(document.file_name or "fichier").name
         if not name.lower().endswith(ANSWERS_FILE_TYPES) or (document.file_size or 0) > limit:
@@ -283,9 +274,7 @@ class Conversation:
 
     async def other_input(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return
-        if await self.gate.admit(update, context) is not None:
+        if chat is not None and chat.type == ChatType.PRIVATE:
             await notify(update, context, texts.NON_TEXT_INPUT)
 
     # -- one turn -----------------------------------------------------------------------------
@@ -326,8 +315,8 @@ class Conversation:
             turn = dataclasses.replace(turn, update_id=None)
         if query is not None:
             await answer_query(query)
-            action = turn.action or ""
-            if turn.text and not flagged and not action.startswith(("sys:src:", "sys:more:")):
+            shows_more = isinstance(turn.action, ShowSources | ShowDetails)
+            if turn.text and not flagged and not shows_more:
                 await self._mark_choice(query.message, turn.text)
         items = render(replies, private=private)
         sent = await self._send(context, chat.id, items)

@@ -2,15 +2,18 @@
 
 They cannot talk to the assistant, but the bot keeps something about them (their request and
 display name, and for a revoked user their past conversations and drafts): they may erase it.
-Users with access go through the assistant's own /supprimer_mes_donnees. A pending request is
-withdrawn; a refusal or a revocation is kept, without the name, so that erasing does not undo an
-administrator's decision (a refusal is itself forgotten after ``CARE_FORGET_DENIED_DAYS``).
+The gate answers their /supprimer_mes_donnees with ``Erasure.offer`` and lets the offer's
+buttons through. Users with access go through the assistant's own /supprimer_mes_donnees. A
+pending request is withdrawn; a refusal or a revocation is kept, without the name, so that
+erasing does not undo an administrator's decision (a refusal is itself forgotten after
+``CARE_FORGET_DENIED_DAYS``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -21,29 +24,27 @@ from agent.store import Erased
 from bot.telegram import texts
 from bot.telegram.access import PENDING, assistant_user_id
 from bot.telegram.delivery import answer_query, say
-from bot.telegram.gate import Gate
+from bot.telegram.gate import OUTSIDER_ERASURE
+from bot.telegram.runtime import BotRuntime
 
 logger = logging.getLogger(__name__)
 
-ERASE_YES, ERASE_NO = "tg!erase:yes", "tg!erase:no"
+ERASE_YES, ERASE_NO = f"{OUTSIDER_ERASURE}yes", f"{OUTSIDER_ERASURE}no"
 
 
 class Erasure:
-    def __init__(self, gate: Gate) -> None:
-        self.gate = gate
-        self.rt = gate.rt
+    def __init__(self, runtime: BotRuntime) -> None:
+        self.rt = runtime
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
-        application.add_handler(CallbackQueryHandler(self.button, pattern=r"^tg!erase:"))
+        application.add_handler(
+            CallbackQueryHandler(self.button, pattern=f"^{re.escape(OUTSIDER_ERASURE)}")
+        )
 
-    async def outsider(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        """Offer the erasure to a sender without access; False when they have access (the
-        assistant then handles the command)."""
-        user = self.gate.sender(update)
-        if user is None or await asyncio.to_thread(self.rt.access.is_allowed, user.id):
-            return False
-        if not await self.gate.within_rate(update, context):
-            return True
+    async def offer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/supprimer_mes_donnees from a sender without access (the gate calls it)."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
         status = await asyncio.to_thread(self.rt.access.status, user.id)
         keyboard = InlineKeyboardMarkup(
             [
@@ -53,14 +54,12 @@ class Erasure:
                 ]
             ]
         )
-        assert update.effective_chat is not None
-        await say(context.bot, update.effective_chat.id, texts.outsider_erase(status), keyboard)
+        await say(context.bot, chat.id, texts.outsider_erase(status), keyboard)
         logger.info("update %s: erasure offered to a user without access", update.update_id)
-        return True
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None or not await self.gate.within_rate(update, context):
+        if query is None:
             return
         user = query.from_user
         if query.data != ERASE_YES:

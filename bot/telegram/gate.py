@@ -1,27 +1,54 @@
-"""Admission of an update before the assistant sees it: rate limit, then access control.
+"""The one gate every update passes before any handler: PTB's ``TypeHandler`` in group -1.
 
-An unauthorised user gets only the refusal (with a "demander l'accès" button in private chats
-when administrators are configured); nothing they send reaches the assistant or the logs.
+``Gate.check`` runs first for every update and raises ``ApplicationHandlerStop`` for those no
+handler may see, so a handler added later is protected without remembering anything:
+
+- updates not meant for the bot: in a group, what is neither a command addressed to it, nor a
+  mention, nor a reply to one of its messages; service messages; update kinds it does not use
+  (dropped silently, and not counted by the rate limit);
+- a press without a chat or a user (never one of our buttons): answered as stale;
+- senders over the rate limit (warned once, then silently dropped);
+- senders without access: they get only the refusal their status calls for (with a « demander
+  l'accès » button in private chats when administrators are configured); nothing they send
+  reaches the assistant or the logs.
+
+What people without access may still do passes the gate: press « demander l'accès », and erase
+what the bot keeps about them (``/supprimer_mes_donnees`` in a private chat is answered by the
+gate with the erasure offer, whose buttons then pass).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    ContextTypes,
+    TypeHandler,
+    filters,
+)
 
 from agent.erasure import DENIED
+from agent.messages import STALE_BUTTON
 from bot.telegram import texts
 from bot.telegram.access import PENDING, REVOKED
 from bot.telegram.delivery import answer_query, say
+from bot.telegram.group_chats import addressed_text, command_of
 from bot.telegram.runtime import BotRuntime
 
 logger = logging.getLogger(__name__)
 
+GROUP = -1  # PTB handler group: before every handler of the default group 0
 REQUEST_ACCESS = "tg!req"
+OUTSIDER_ERASURE = "tg!erase:"  # prefix of the erasure buttons offered to people without access
+ERASE_COMMAND = "/supprimer_mes_donnees"
+
+OutsiderErasure = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
 async def notify(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -34,22 +61,71 @@ async def notify(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
         await say(context.bot, chat.id, text)
 
 
-class Gate:
-    def __init__(self, runtime: BotRuntime) -> None:
-        self.rt = runtime
+def for_the_bot(update: Update, bot_username: str) -> bool:
+    """False for an update the bot ignores whoever sends it (see the module docstring)."""
+    if update.callback_query is not None:
+        return True
+    message = update.message  # new messages only: edits are not turns
+    if message is None or filters.StatusUpdate.ALL.check_update(update):
+        return False
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    return message.text is not None and addressed_text(message, bot_username) is not None
 
-    def sender(self, update: Update) -> User | None:
+
+class Gate:
+    def __init__(self, runtime: BotRuntime, outsider_erasure: OutsiderErasure) -> None:
+        self.rt = runtime
+        self.outsider_erasure = outsider_erasure
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        application.add_handler(TypeHandler(Update, self.check), group=GROUP)
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Return to let the update through; raise ``ApplicationHandlerStop`` otherwise."""
+        if not for_the_bot(update, context.bot.username):
+            raise ApplicationHandlerStop
+        user = self.sender(update)
+        if user is None:
+            if update.callback_query is not None:  # e.g. a press without its message
+                await answer_query(update.callback_query, STALE_BUTTON)
+            raise ApplicationHandlerStop
+        if not await self._within_rate(update, context, user):
+            raise ApplicationHandlerStop
+        if self._open_to_all(update):
+            return
+        if await asyncio.to_thread(self.rt.access.is_allowed, user.id):
+            return
+        if self._asks_erasure(update):
+            await self.outsider_erasure(update, context)
+        else:
+            logger.info("update %s: refused user %s", update.update_id, user.id)
+            await self.refuse(update, context)
+        raise ApplicationHandlerStop
+
+    @staticmethod
+    def sender(update: Update) -> User | None:
         user = update.effective_user
         if user is None or user.is_bot or update.effective_chat is None:
             return None
         return user
 
-    async def within_rate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        user = self.sender(update)
-        if user is None:
-            if update.callback_query is not None:  # e.g. a press without its message
-                await answer_query(update.callback_query)
+    @staticmethod
+    def _open_to_all(update: Update) -> bool:
+        """The buttons people without access may press: ask for access, erase their data."""
+        data = update.callback_query.data if update.callback_query is not None else None
+        return data is not None and (data == REQUEST_ACCESS or data.startswith(OUTSIDER_ERASURE))
+
+    @staticmethod
+    def _asks_erasure(update: Update) -> bool:
+        message, chat = update.message, update.effective_chat
+        if message is None or chat is None or chat.type != ChatType.PRIVATE:
             return False
+        return command_of(message.text or "")[0] == ERASE_COMMAND
+
+    async def _within_rate(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
+    ) -> bool:
         wait = self.rt.limiter.check(user.id)
         if wait is None:
             return True
@@ -61,19 +137,10 @@ class Gate:
             await answer_query(update.callback_query)
         return False
 
-    async def admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
-        """The sender when they may talk to the assistant; otherwise answer them and None."""
-        if not await self.within_rate(update, context):
-            return None
-        user = self.sender(update)
-        assert user is not None  # within_rate checked it
-        if await asyncio.to_thread(self.rt.access.is_allowed, user.id):
-            return user
-        logger.info("update %s: refused user %s", update.update_id, user.id)
-        await self.refuse(update, context, user)
-        return None
-
-    async def refuse(self, update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    async def refuse(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The refusal for a sender without access, as their status calls for."""
+        user = update.effective_user
+        assert user is not None
         status = await asyncio.to_thread(self.rt.access.status, user.id)
         if status == PENDING:
             await notify(update, context, texts.REQUEST_PENDING)

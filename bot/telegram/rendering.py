@@ -12,8 +12,9 @@ the split, line by line, so a tag never spans two messages:
   give (Telegram has no <sup>);
 - a styled reply's ``**…**`` spans are bold.
 
-Callback data carries the option's action and, for the question of a dialogue, the question's
-token (``action|token``); ``parse_callback`` reads it back and never raises.
+Callback data carries the option's action (``agent.actions.encode``) and, for the question of a
+dialogue, the question's token (``action|token``); ``parse_callback`` reads it back and never
+raises.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
+from agent.actions import Action, RateAnswer, ShowSources, decode, encode
 from agent.turns import ChoiceReply, DocumentReply, Option, Reply, SourceRef, TextReply
 from bot.telegram import texts
 
@@ -61,18 +63,24 @@ class OutText:
 
 @dataclass(frozen=True)
 class Callback:
-    """What a button press carries: an action (or a label reference) and a question token."""
+    """What a button press carries: an encoded action (or a label reference) and a question
+    token."""
 
-    action: str
+    data: str
     token: str | None = None
 
     @property
     def label_index(self) -> int | None:
         """The button's position, when the data only refers to its label."""
-        if not self.action.startswith(LABEL_PREFIX):
+        if not self.data.startswith(LABEL_PREFIX):
             return None
-        index = self.action.removeprefix(LABEL_PREFIX)
+        index = self.data.removeprefix(LABEL_PREFIX)
         return int(index) if index.isdigit() and len(index) <= 3 else None
+
+    @property
+    def action(self) -> Action | None:
+        """The pressed option's action; None for a label reference or unreadable data."""
+        return None if self.data.startswith(LABEL_PREFIX) else decode(self.data)
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ def callback_data(option: Option, index: int, token: str | None = None) -> str:
     """The option's action (with the question's token), or a label reference when that
     exceeds Telegram's 64 bytes."""
     suffix = f"{TOKEN_SEPARATOR}{token}" if token else ""
-    data = f"{option.action}{suffix}"
+    data = f"{encode(option.action)}{suffix}"
     if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
         return data
     return f"{LABEL_PREFIX}{index}{suffix}"
@@ -183,9 +191,11 @@ def answer_keyboard(feedback_id: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(texts.SOURCES_BUTTON, callback_data=f"sys:src:{feedback_id}"),
-                InlineKeyboardButton("👍", callback_data=f"sys:fb:{feedback_id}:up"),
-                InlineKeyboardButton("👎", callback_data=f"sys:fb:{feedback_id}:down"),
+                InlineKeyboardButton(
+                    texts.SOURCES_BUTTON, callback_data=encode(ShowSources(feedback_id))
+                ),
+                InlineKeyboardButton("👍", callback_data=encode(RateAnswer(feedback_id, True))),
+                InlineKeyboardButton("👎", callback_data=encode(RateAnswer(feedback_id, False))),
             ]
         ]
     )
@@ -196,7 +206,7 @@ def sources_only(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup 
     if keyboard is None:
         return None
     rows = [
-        [b for b in row if not str(b.callback_data or "").startswith("sys:fb:")]
+        [b for b in row if not isinstance(decode(str(b.callback_data or "")), RateAnswer)]
         for row in keyboard.inline_keyboard
     ]
     rows = [row for row in rows if row]

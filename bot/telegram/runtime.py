@@ -12,7 +12,6 @@ from typing import Any
 from agent.assistant import Assistant
 from agent.store import Store
 from bot.settings import Settings
-from bot.telegram import texts
 from bot.telegram.access import AccessControl
 from bot.telegram.rate_limit import SlidingWindowLimiter
 
@@ -61,19 +60,3 @@ class BotRuntime:
     typing_delay: float = 0.5
     upload_max_bytes: int = 200_000
     metrics: Metrics = field(default_factory=Metrics)
-
-    @property
-    def known_commands(self) -> frozenset[str]:
-        """Every command name the bot answers (the only ones its log may name)."""
-        names = {f"/{name}" for name in (*texts.BUILTIN_COMMANDS, *texts.ADMIN_COMMANDS)}
-        return frozenset(names | {flow.command for flow in self.assistant.flows} | {"/help"})
-
-    @property
-    def private_only_commands(self) -> frozenset[str]:
-        """Commands whose replies may show a user's drafts or data: never in a group."""
-        flows = {flow.command for flow in self.assistant.flows}
-        return frozenset(
-            flows
-            | {"/eligibilite", "/fiche_projet", "/lettre_engagement", "/mes_dossiers"}
-            | {"/annuler", "/supprimer_mes_donnees"}  # cancelling names the draft kept
-        )

@@ -157,22 +157,3 @@ def reindexed(files: int, chunks: int, added: int, updated: int, removed: int, s
         f"Index à jour : {files} fichiers, {chunks} extraits (+{added} ajoutés, {updated} "
         f"modifiés, -{removed} retirés) en {secs:.1f} s."
     )
-
-
-# -- command menus (names → descriptions) ------------------------------------------------
-BUILTIN_COMMANDS = {
-    "start": "Accueil, ce que sait faire l'assistant, confidentialité",
-    "aide": "Liste des commandes",
-    "sources": "Les sources de la base de connaissances",
-    "glossaire": "Sigles et termes (PCA, PCRA, RIE…)",
-    "annuler": "Interrompre le dialogue en cours",
-    "supprimer_mes_donnees": "Effacer toutes mes données",
-}
-ADMIN_COMMANDS = {
-    "autoriser": "Autoriser un utilisateur (identifiant)",
-    "revoquer": "Révoquer un utilisateur (identifiant)",
-    "effacer": "Effacer les données d'un utilisateur (identifiant)",
-    "utilisateurs": "Liste des utilisateurs",
-    "stats": "Statistiques d'usage",
-    "reindex": "Mettre l'index à jour",
-}

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from agent.store import Delivery, Draft, Erased, Feedback, Store, TurnBusyError, new_id, now_iso
-from agent.store_records import AddFeedback, SaveDraft
+from agent.store.records import AddFeedback, SaveDraft
 from agent.turns import Session
 
 

@@ -1,4 +1,4 @@
-"""Answer-level evaluation: folding, pattern groups, must_not, declines, loading, figures."""
+"""Answer-level evaluation: pattern groups, must_not, declines, loading, figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.answer_checks import AnswerCase, fold_answer, judge, load_answer_cases
+from agent.answer_checks import AnswerCase, judge, load_answer_cases
 from agent.answer_evaluation import (
     AnswerReport,
     Ask,
@@ -18,6 +18,7 @@ from agent.answer_evaluation import (
     format_tag_table,
 )
 from agent.answering import Answer
+from care_common.french_text import fold_phrase
 from retrieval import KnowledgeFileError
 
 TODAY = date(2026, 12, 1)
@@ -32,23 +33,6 @@ def write(tmp_path: Path, text: str) -> Path:
 def case(tmp_path: Path, body: str) -> AnswerCase:
     (loaded,) = load_answer_cases(write(tmp_path, body))
     return loaded
-
-
-# --- folding ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "folded"),
-    [
-        ("L’Agence du Numérique en Santé", "l'agence du numerique en sante"),
-        ("45\u00a0M€ et 1\u202f207 dossiers", "45 m€ et 1 207 dossiers"),
-        ("  Mise en œuvre\n\n\tdès  le 1er   janvier ", "mise en oeuvre des le 1er janvier"),
-        ("ÉTABLISSEMENT « ESMS »", "etablissement « esms »"),
-        ("‘quoted’ ʼand´", "'quoted' 'and'"),
-    ],
-)
-def test_fold_answer(text: str, folded: str) -> None:
-    assert fold_answer(text) == folded
 
 
 # --- judging ---------------------------------------------------------------------------------
@@ -281,6 +265,6 @@ def test_every_pattern_of_the_eval_set_is_written_in_folded_form() -> None:
         patterns = [p for group in (*entry.must, *entry.redirect) for p in group]
         for pattern in (*patterns, *entry.must_not):
             text = _ESCAPE.sub("", pattern.pattern)
-            if fold_answer(text) != text.strip() or "  " in text:
+            if fold_phrase(text) != text.strip() or "  " in text:
                 wrong.append((entry.id, pattern.pattern))
     assert wrong == []

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import pytest
 
 from agent import messages
+from agent.actions import EraseData, RateAnswer, ShowSources
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.evidence_dates import fr_month_year
@@ -147,24 +148,27 @@ def test_help_sources_glossary(assistant: Assistant) -> None:
 def test_feedback_and_sources_buttons(assistant: Assistant) -> None:
     (reply,) = assistant.handle(Turn("u:1", "Qu'est-ce que le programme CaRE ?"))
     assert isinstance(reply, TextReply) and reply.feedback_id
-    shown = texts(assistant.handle(Turn("u:1", action=f"sys:src:{reply.feedback_id}")))
+    shown = texts(assistant.handle(Turn("u:1", action=ShowSources(reply.feedback_id))))
     assert shown.startswith("Extraits cités") and reply.sources[0].title in shown
-    assert "Merci" in texts(assistant.handle(Turn("u:1", action=f"sys:fb:{reply.feedback_id}:up")))
+    (thanks,) = assistant.handle(Turn("u:1", action=RateAnswer(reply.feedback_id, useful=True)))
+    assert isinstance(thanks, TextReply) and thanks.kind == "info" and "Merci" in thanks.text
     (entry,) = assistant.store.list_feedback()
     assert entry.rating == 1 and entry.question == "Qu'est-ce que le programme CaRE ?"
-    # another user cannot rate it
-    assert "plus valable" in texts(
-        assistant.handle(Turn("u:2", action=f"sys:fb:{reply.feedback_id}:down"))
-    )
+    # another user cannot rate it: the reply's kind says it was not recorded
+    (refused,) = assistant.handle(Turn("u:2", action=RateAnswer(reply.feedback_id, useful=False)))
+    assert isinstance(refused, TextReply) and refused.kind == "stale"
+    assert "plus valable" in refused.text
+    assert assistant.store.list_feedback()[0].rating == 1
 
 
 def test_erase_my_data_after_confirmation(assistant: Assistant) -> None:
     assistant.handle(Turn("u:1", "Qu'est-ce que le programme CaRE ?"))
     (choice,) = assistant.handle(Turn("u:1", "/supprimer_mes_donnees"))
     assert isinstance(choice, ChoiceReply)
-    assert "Rien" in texts(assistant.handle(Turn("u:1", action="sys:erase:no")))
+    assert [o.action for o in choice.options] == [EraseData(True), EraseData(False)]
+    assert "Rien" in texts(assistant.handle(Turn("u:1", action=EraseData(confirmed=False))))
     assert assistant.store.list_feedback()
-    assert "effacées" in texts(assistant.handle(Turn("u:1", action="sys:erase:yes")))
+    assert "effacées" in texts(assistant.handle(Turn("u:1", action=EraseData(confirmed=True))))
     assert assistant.store.list_feedback() == []
     assert assistant.store.load_session("u:1").history == []
 

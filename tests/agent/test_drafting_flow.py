@@ -16,8 +16,13 @@ from docx import Document
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import FlowContext, FlowStep
-from agent.flows.drafting_flow import DraftingFlow, FicheProjetFlow, LettreEngagementFlow
-from agent.flows.drafts_menu import DraftsMenuFlow, build_drafting_flows
+from agent.flows.drafting import (
+    DraftingFlow,
+    DraftsMenuFlow,
+    FicheProjetFlow,
+    LettreEngagementFlow,
+    build_drafting_flows,
+)
 from agent.store import SqliteStore
 from agent.turns import (
     Attachment,
@@ -93,7 +98,11 @@ def receipt(step: FlowStep) -> str:
 
 def options(step: FlowStep) -> list[str]:
     last = step.replies[-1]
-    return [o.action for o in last.options] if isinstance(last, ChoiceReply) else []
+    return (
+        [o.action for o in last.options if isinstance(o.action, str)]
+        if isinstance(last, ChoiceReply)
+        else []
+    )
 
 
 def document(step: FlowStep) -> DocumentReply:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from agent.actions import ShowDetails
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.evidence_dates import fr_month_year
@@ -66,8 +67,9 @@ class Chat:
         (summary,) = step.replies
         assert isinstance(summary, TextReply) and summary.styled
         ((label, action),) = [(o.label, o.action) for o in summary.options]
-        assert label == "Détails" and action.startswith("sys:more:eligibilite:")
-        shown = self.flow.details(self.ctx, action.split(":", 3)[3])
+        assert label == "Détails" and isinstance(action, ShowDetails)
+        assert action.flow == "eligibilite"
+        shown = self.flow.details(self.ctx, action.argument)
         assert shown is not None
         return shown
 

@@ -22,7 +22,7 @@ from agent import messages
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.errors import StoreError
-from agent.flows.drafts_menu import build_drafting_flows
+from agent.flows.drafting import build_drafting_flows
 from agent.store import SqliteStore, Write
 from agent.turns import ChoiceReply, Reply, Session, TextReply, Turn
 from tests.agent.test_drafting_flow import DRAFTER, IDENTITY, TODAY, NoSearch

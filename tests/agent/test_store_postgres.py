@@ -28,7 +28,7 @@ def database_url() -> Iterator[str]:
 class TestPostgresStore(StoreContract):
     @pytest.fixture
     def store(self, database_url: str) -> Iterator[object]:
-        from agent.store_postgres import PostgresStore
+        from agent.store.postgres import PostgresStore
 
         store = PostgresStore(database_url)
         yield store
@@ -36,8 +36,8 @@ class TestPostgresStore(StoreContract):
 
 
 def test_migrations_are_recorded_and_applied_once(database_url: str) -> None:
-    from agent.migrations import POSTGRES_MIGRATIONS
-    from agent.store_postgres import PostgresStore
+    from agent.store.migrations import POSTGRES_MIGRATIONS
+    from agent.store.postgres import PostgresStore
 
     first = PostgresStore(database_url)
     first.save_session(Session("u:1", flow="x"))
@@ -50,7 +50,7 @@ def test_migrations_are_recorded_and_applied_once(database_url: str) -> None:
 
 def test_unreachable_server_is_a_store_error() -> None:
     from agent.errors import StoreError
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     with pytest.raises(StoreError) as caught:
         PostgresStore("postgresql://care:secret@127.0.0.1:9/none", connect_timeout=2)
@@ -61,7 +61,7 @@ def test_lost_connection_is_reopened(database_url: str) -> None:
     """A connection killed under the store (server restart, failover) costs one retry."""
     import psycopg
 
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(database_url, pool_size=1)
     store.save_session(Session("u:1", flow="x"))
@@ -92,7 +92,7 @@ def _application_name(url: str) -> str:
 def test_turn_lock_does_not_stay_on_the_pooled_connection(database_url: str) -> None:
     import psycopg
 
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(database_url, turn_pool_size=1)
     name = _application_name(database_url)
@@ -110,7 +110,7 @@ def test_turn_lock_is_released_when_its_connection_dies(database_url: str) -> No
     server drops the lock with the session, and the dead connection is not reused."""
     import psycopg
 
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     first = PostgresStore(database_url, turn_pool_size=1)
     other = PostgresStore(database_url, turn_timeout=10)
@@ -131,7 +131,7 @@ def test_turn_lock_survives_a_server_side_disconnection_of_idle_connections(
 ) -> None:
     import psycopg
 
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(database_url, turn_pool_size=1)
     with store.user_turn("tg:1"):
@@ -151,7 +151,7 @@ def test_turn_lock_survives_a_server_side_disconnection_of_idle_connections(
 def test_turns_waiting_for_locks_never_starve_the_running_turns(database_url: str) -> None:
     """Turn locks have their own pool: eight users at once on a two-connection data pool and
     many turns of one user queued behind each other all finish."""
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(database_url, pool_size=2)
 
@@ -174,7 +174,7 @@ def test_turns_waiting_for_locks_never_starve_the_running_turns(database_url: st
 
 # -- several processes on one database (two bot replicas) -----------------------------------
 def _answer_many(url: str, worker: int, count: int) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(url, pool_size=2)
     for n in range(count):
@@ -183,7 +183,7 @@ def _answer_many(url: str, worker: int, count: int) -> None:
 
 
 def test_two_processes_answering_one_draft_lose_no_answer(database_url: str) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(database_url)
     store.save_draft(Draft("d1", "u:1", "fiche_projet", "A", {"titre": "A"}, now_iso(), now_iso()))
@@ -200,7 +200,7 @@ def test_two_processes_answering_one_draft_lose_no_answer(database_url: str) -> 
 
 
 def _save_sessions(url: str, worker: int, count: int) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(url, pool_size=2)
     for n in range(count):
@@ -211,7 +211,7 @@ def _save_sessions(url: str, worker: int, count: int) -> None:
 
 
 def test_two_processes_write_sessions_and_feedback_concurrently(database_url: str) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     spawn = multiprocessing.get_context("spawn")
     workers = [spawn.Process(target=_save_sessions, args=(database_url, w, 30)) for w in (1, 2)]

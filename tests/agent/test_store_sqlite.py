@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.migrations import SQLITE_MIGRATIONS, statements
 from agent.store import Delivery, SqliteStore, private_directory
+from agent.store.migrations import SQLITE_MIGRATIONS, statements
 from agent.turns import Session
 from tests.agent.store_contract import StoreContract
 

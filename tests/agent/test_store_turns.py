@@ -20,7 +20,7 @@ import pytest
 
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
-from agent.flows.drafting_flow import FicheProjetFlow
+from agent.flows.drafting import FicheProjetFlow
 from agent.store import Draft, SqliteStore, TurnBusyError
 from agent.turns import ChoiceReply, Turn
 from retrieval import GlossaryEntry, SearchResult, SourceNote, analyze_text
@@ -29,7 +29,7 @@ from tests.agent.test_drafting_flow import DRAFTER, IDENTITY, TODAY
 USER = "tg:42"
 OBJECTIVE_FIELDS = ("intitule", "indicateur", "cible", "echeance")  # asked, in this order
 SETUP = ["/fiche_projet", *IDENTITY, "dr:offer:no"]  # up to objectifs[0].intitule
-BACK_KEPT = 50  # questions kept for « retour » in the session (agent/flows/drafting_interview.py)
+BACK_KEPT = 50  # questions kept for « retour » in the session (agent/flows/drafting/steps.py)
 
 
 def answer_text(number: int) -> str:

@@ -66,7 +66,7 @@ async def test_startup_registers_the_french_command_menu(bot: BotHarness) -> Non
     assert french[0].params["scope"] == {"type": "default"}
     commands = {c["command"]: c["description"] for c in french[0].params["commands"]}
     assert list(commands) == MENU
-    assert commands["supprimer_mes_donnees"] == "Effacer toutes mes données"
+    assert commands["supprimer_mes_donnees"] == "Effacer toutes vos données"
     assert "éligibilité" in commands["eligibilite"].lower()
     assert all(description[0].isupper() for description in commands.values())
     assert "stats" not in commands  # admin commands only in the administrators' chats

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.flows.drafting_flow import FicheProjetFlow
+from agent.flows.drafting import FicheProjetFlow
 from agent.llm import ExtractiveFollowupRewriter, LLMAnswerImprover, LLMFollowupRewriter
 from agent.turns import Turn
 from bot.container import Services, build_services

@@ -22,37 +22,10 @@ from drafting.validators import (
 )
 
 
-def with_key(prefix: str) -> str:
-    """Complete ``prefix`` with its Luhn key (A/B counted as 0, as parse_finess does)."""
-    digits = prefix.replace("A", "0").replace("B", "0")
-    return prefix + next(str(d) for d in range(10) if luhn.is_valid(digits + str(d)))
-
-
-@pytest.mark.parametrize(
-    "raw, expected",
-    [
-        ("750712184", "750712184"),
-        ("75 071 218 4", "750712184"),
-        (" 770001238 ", "770001238"),
-        (770001238, "770001238"),
-        ("970100228", "970100228"),
-    ],
-)
-def test_finess_accepts_valid_numbers(raw: object, expected: str) -> None:
-    assert parse_finess(raw) == expected
-
-
-@pytest.mark.parametrize("prefix", ["2A000001", "2B000002", "2a000012", "2B123456"])
-def test_finess_accepts_corsica_when_the_key_is_right(prefix: str) -> None:
-    number = with_key(prefix.upper())
-    assert parse_finess(number.lower()) == number
-
-
-def test_finess_corsica_with_a_wrong_key_is_rejected() -> None:
-    good = with_key("2A000001")
-    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
-    with pytest.raises(InvalidValue, match="clé de contrôle"):
-        parse_finess(bad)
+def test_finess_is_the_shared_check_with_a_field_error() -> None:
+    """The rules are tested once, in tests/care_common/test_finess.py; here the wrapping."""
+    assert parse_finess(" 75 071 218 4 ") == "750712184"
+    assert parse_finess(770001238) == "770001238"
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,17 @@ runs ``python -m bot`` itself)."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from agent.store import SqliteStore
 from bot.cli import main
-from tests.cli.cli_runner import run_cli
+from tests.cli.cli_runner import CliRun, run_cli
 from tests.eligibility.conftest import PROFILES_DIR
 
 RESULT_KEYS = [
@@ -147,9 +146,31 @@ def test_old_rules_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert [d["status"] for d in d2["deadlines"]] == ["ferme", "inconnu"]
 
 
-def test_interview_in_the_terminal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+# -- the interview: the assistant's /eligibilite dialogue through the terminal driver ---------
+@pytest.fixture(scope="module")
+def interview_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One data directory for the interview tests (the index is built once; each test uses its
+    own --user, so its own session)."""
+    data = tmp_path_factory.mktemp("interview-data")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CARE_")}
+    return {**env, "CARE_DATA_DIR": str(data), "CARE_EMBEDDINGS": "none"}
+
+
+def interview(env: dict[str, str], user: str, lines: list[str], *args: str) -> CliRun:
+    stdin = ("\n".join(lines) + "\n").encode()
+    command = ["eligibility", "--user", user, "--as-of", "2026-11-28", *args]
+    return run_cli(command, env, stdin=stdin, cwd=Path(env["CARE_DATA_DIR"]))
+
+
+def saved_profile(env: dict[str, str], user: str) -> dict[str, Any]:
+    store = SqliteStore(Path(env["CARE_DATA_DIR"]) / "care.sqlite3")
+    try:
+        return store.load_session(f"cli:{user}").profile
+    finally:
+        store.close()
+
+
+def test_interview_in_the_terminal(interview_env: dict[str, str], tmp_path: Path) -> None:
     lines = [
         "clinique",
         "750712185",
@@ -162,43 +183,75 @@ def test_interview_in_the_terminal(
         "je ne sais pas",
         "non",
     ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
     saved = tmp_path / "profil.yaml"
-    data = run_json(capsys, "--save-profile", str(saved))
+    result = interview(interview_env, "t1", lines, "--json", "--save-profile", str(saved))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)  # stdout: the report only; the dialogue is on stderr
     d2 = next(r for r in data["results"] if r["dispositif"] == "D2")
     assert d2["verdict"] == "a_confirmer"
     assert [m["item"] for m in d2["missing"]] == [
         "Organisation projet du PCRA (prérequis P2)",
         "À vérifier : date de la dernière revue de la PSSI",
     ]
-    assert yaml.safe_load(saved.read_text(encoding="utf-8")) == {
+    profile = {
         "categorie": "es_prive_lucratif",
         "finess_ej": "750712184",
         "finess_eg": ["750712184"],
         "pssi_validee_representant_legal": True,
         "organisation_pcra": False,
     }
-    err = capsys.readouterr().err
-    assert err == "" or "Profil enregistré" in err
+    assert yaml.safe_load(saved.read_text(encoding="utf-8")) == profile
+    assert saved_profile(interview_env, "t1") == profile  # in the session, like the chat's
+    assert "Question 1 — Quelle est la nature de votre structure ?" in result.stderr
+    assert "Profil enregistré" in result.stderr
 
 
-def test_interview_prompts_and_errors_go_to_stderr(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_the_dialogue_is_the_chats(interview_env: dict[str, str]) -> None:
+    """Same questions and buttons (a number presses one), same keywords, same mistakes caught."""
+    result = interview(interview_env, "t2", ["hôpital", "retour", "6"])
+    assert result.returncode == 0, result.stderr
+    err = result.stderr
+    assert "Réponse non valide pour « catégorie de la structure »" in err
+    assert "C'est la première question : il n'y a pas de réponse précédente." in err
+    assert "  6. Autre (cabinet libéral…)" in err and "  7. Je ne sais pas" in err
+    assert "  1. Détails" not in err  # the report follows on stdout: no button left to press
+    assert "Verdict : non éligible" in result.stdout
+    assert saved_profile(interview_env, "t2") == {"categorie": "autre"}
+
+
+def test_a_free_question_is_answered_then_the_question_asked_again(
+    interview_env: dict[str, str],
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("hôpital\nretour\nautre\n"))
-    assert main(["eligibility", "--as-of", "2026-11-28", "--json"]) == 0
-    captured = capsys.readouterr()
-    assert "Quelle est la nature de votre structure ?" in captured.err
-    assert "Réponse non valide (catégorie de la structure)" in captured.err
-    assert "C'est la première question." in captured.err
-    assert json.loads(captured.out)["results"][0]["verdict"] == "non_eligible"
+    result = interview(interview_env, "t3", ["Qu'est-ce que le programme CaRE ?", "autre"])
+    assert result.returncode == 0, result.stderr
+    asked = "Question 1 — Quelle est la nature de votre structure ?"
+    parts = result.stderr.split(asked)
+    assert len(parts) == 3  # asked, then asked again after the answer
+    assert "Sources :" in parts[1] and "CaRE" in parts[1]  # a cited answer in between
 
 
-def test_interview_abandoned(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("ght\n"))
-    assert main(["eligibility"]) == 130
-    monkeypatch.setattr(sys, "stdin", io.StringIO("annuler\n"))
-    assert main(["eligibility"]) == 130
+def test_the_saved_profile_prefills_a_dossier_in_the_chat(interview_env: dict[str, str]) -> None:
+    lines = ["clinique", "750712184", "750712184", "oui", "15/03/2024", "oui"]
+    assert interview(interview_env, "t4", lines).returncode == 0
+    chat = run_cli(
+        ["chat", "--user", "t4"],
+        interview_env,
+        stdin=b"/fiche_projet\n/annuler\n",
+        cwd=Path(interview_env["CARE_DATA_DIR"]),
+    )
+    assert chat.returncode == 0, chat.stderr
+    assert "seules des réponses de votre profil d'éligibilité sont reprises" in chat.stdout
+    assert "750712184" in chat.stdout
+
+
+@pytest.mark.parametrize(
+    "lines", [["ght"], ["annuler"], ["ght", "/annuler"], ["ght", "/fiche_projet"]]
+)
+def test_interview_abandoned(interview_env: dict[str, str], lines: list[str]) -> None:
+    result = interview(interview_env, "t5", lines)
+    assert result.returncode == 130, result.stderr
+    assert "Entretien interrompu : aucune vérification n'a été faite." in result.stderr
+    assert result.stdout == ""
 
 
 def test_real_entry_point(tmp_path: Path) -> None:

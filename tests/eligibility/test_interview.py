@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from eligibility import AnswerError, RuleBook, evaluate, looks_like_question, special_input
+from eligibility import AnswerError, RuleBook, evaluate
 from eligibility.interview import (
     build_profile,
     current_question,
@@ -214,15 +214,3 @@ def test_category_typed_in_words(text: str, value: str) -> None:
 def test_unrecognised_category(text: str) -> None:
     with pytest.raises(ValueError, match="ne correspond à aucune réponse proposée"):
         match_choice(QUESTIONS[0].choices, text)
-
-
-def test_keywords_and_free_questions() -> None:
-    assert special_input("Retour") == "back"
-    assert special_input("Je ne sais pas.") == "unknown"
-    assert special_input("JSP") == "unknown"
-    assert special_input("annuler") == "cancel"
-    assert special_input("oui") is None
-    assert looks_like_question("C'est quoi une PSSI ?")
-    assert looks_like_question("Qu'est-ce que le PCRA")
-    assert looks_like_question("comment savoir si je suis support")
-    assert not looks_like_question("75 071 218 4")

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from care_common.french_dates import date_in_words
+from care_common.french_text import fold
 from eligibility import RuleBook, check_eligibility, load_rule_book
-from facts import ATTRIBUTES, FactBase, FactTableError, french_date, load_fact_base
-from facts.text import fold
+from facts import ATTRIBUTES, FactBase, FactTableError, load_fact_base
 from retrieval import SourceNote, load_source_notes
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -62,7 +63,7 @@ def test_dated_facts_take_their_dates_from_the_calendar(base: FactBase) -> None:
             continue
         for day in (fact.start, fact.end):
             if day is not None:
-                assert french_date(day, year=False) in fact.text, fact.id
+                assert date_in_words(day, year=False) in fact.text, fact.id
 
 
 def test_windows_agree_with_the_rule_tables(base: FactBase, book: RuleBook) -> None:

@@ -19,7 +19,6 @@ a dossier spec (``a_confirmer: true``) and, when it exists, an entry of ``knowle
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from care_common.french_text import fold_phrase
+from care_common.front_matter import read_front_matter
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
@@ -40,14 +42,6 @@ CORRECTION_CUES = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«(\"A-ZÀ-ÖØ-Ý0-9])")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 TEXT_KEYS = ("label", "help", "example", "text", "intitule", "indicateur", "cible", "title")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, typographic apostrophes and spaces made plain."""
-    text = text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", plain).strip()
 
 
 def sentences(text: str) -> list[str]:
@@ -83,13 +77,11 @@ class Unit:
 
     @property
     def flagged(self) -> bool:
-        return self.container_flagged or FLAG in fold(self.text)
+        return self.container_flagged or FLAG in fold_phrase(self.text)
 
 
 def front_matter(path: Path) -> tuple[dict[str, Any], str]:
-    text = path.read_text(encoding="utf-8")
-    _, head, body = text.split("---", 2)
-    return yaml.safe_load(head), body
+    return read_front_matter(path.read_text(encoding="utf-8"))
 
 
 def notes() -> dict[str, tuple[dict[str, Any], str]]:
@@ -125,7 +117,7 @@ def note_units() -> Iterator[Unit]:
             match = _HEADING.match(line)
             if match:
                 heading = match.group(2)
-                section_flagged = FLAG in fold(heading)
+                section_flagged = FLAG in fold_phrase(heading)
                 yield Unit(f"{note_id} > {heading}", heading, note_flagged or section_flagged)
                 continue
             for sentence in sentences(line):

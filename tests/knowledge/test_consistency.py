@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from care_common.french_text import fold_phrase
 from eligibility.vocabulary import BASES, DECISIVE_OUTCOMES, WEAK_BASES
 from tests.knowledge.knowledge_units import (
     CORRECTION_CUES,
@@ -30,7 +31,6 @@ from tests.knowledge.knowledge_units import (
     calendar_entries,
     fact_status,
     facts_table,
-    fold,
     note_facts,
     notes,
     rule_tables,
@@ -57,12 +57,12 @@ def test_every_note_dates_its_newest_evidence(note_id: str) -> None:
 
 def test_notes_never_date_a_gap_by_the_review_day() -> None:
     """ "Non retrouvé au 28 novembre 2026" claims a check the evidence does not support."""
-    review_days = {fold(f"{d.day} novembre {d.year}") for d in _review_dates()}
+    review_days = {fold_phrase(f"{d.day} novembre {d.year}") for d in _review_dates()}
     offenders = [
         u.where
         for u in UNITS
-        if any(day in fold(u.text) for day in review_days)
-        or "date de verification" in fold(u.text)
+        if any(day in fold_phrase(u.text) for day in review_days)
+        or "date de verification" in fold_phrase(u.text)
     ]
     assert not offenders, offenders
 
@@ -92,7 +92,7 @@ def test_a_fact_pattern_finds_its_own_statement(ref: str) -> None:
 
 
 def _states(unit: Unit, fact: Fact) -> bool:
-    return fact.pattern is not None and fact.pattern.search(fold(unit.text)) is not None
+    return fact.pattern is not None and fact.pattern.search(fold_phrase(unit.text)) is not None
 
 
 def leaked(fact: Fact, units: list[Unit]) -> list[str]:
@@ -105,7 +105,7 @@ def restated(fact: Fact, units: list[Unit]) -> list[str]:
     return [
         f"{u.where}: {u.text}"
         for u in units
-        if _states(u, fact) and not CORRECTION_CUES.search(fold(u.text))
+        if _states(u, fact) and not CORRECTION_CUES.search(fold_phrase(u.text))
     ]
 
 

@@ -1,6 +1,7 @@
 """One bot replica for the multi-process tests: the production store and index, one process.
 
-Reads JSON lines ``{"user": "tg:1", "text": "…", "action": null, "token": null}`` on stdin and
+Reads JSON lines ``{"user": "tg:1", "text": "…", "action": null, "token": null}`` on stdin (an
+action encoded by ``agent.actions.encode``, like Telegram's callback data) and
 writes, per line, the JSON list of the replies as ``{"text": …, "feedback_id": …, "token": …}``
 (``token``: a question's, to send back with a press on one of its buttons). Settings come from
 the environment like the bot's (CARE_DATABASE_URL, CARE_DATA_DIR, CARE_KNOWLEDGE_DIR,
@@ -15,6 +16,7 @@ import json
 import sys
 from typing import Any, ClassVar
 
+from agent.actions import decode
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
 from agent.flows.base import Flow, FlowContext, FlowStep
@@ -67,10 +69,11 @@ def main() -> None:
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
+        action = request.get("action")  # encoded like Telegram's callback data
         turn = Turn(
             request["user"],
             request.get("text", ""),
-            request.get("action"),
+            decode(action) if action else None,
             token=request.get("token"),
         )
         replies = assistant.handle(turn)

@@ -147,7 +147,7 @@ def pg_env(env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.mark.postgres
 def test_postgres_backup_restore_and_move_to_sqlite(env: Path, pg_env: str) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     store = PostgresStore(pg_env)
     _fill(store)
@@ -167,7 +167,7 @@ def test_postgres_backup_restore_and_move_to_sqlite(env: Path, pg_env: str) -> N
 def test_sqlite_file_backup_restores_into_postgres(
     env: Path, pg_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     sqlite = _sqlite(env)
     _fill(sqlite)

@@ -51,7 +51,7 @@ def _fresh_collection(url: str) -> None:
     """Drop the test embedder's collection so counts do not depend on earlier runs."""
     import chromadb
 
-    from retrieval.embedders import collection_name
+    from retrieval.dense.embedders import collection_name
     from retrieval.index import SCHEMA_VERSION
 
     host, port = url.removeprefix("http://").split(":")

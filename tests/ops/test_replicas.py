@@ -113,7 +113,7 @@ def test_users_interleaved_across_replicas_keep_their_own_state(
 def test_an_answer_given_by_one_replica_is_rated_on_the_other(
     replicas: tuple[Replica, Replica, str],
 ) -> None:
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
 
     a, b, url = replicas
     (answer,) = a.turn("tg:9", "Qu'est-ce que le programme CaRE ?")
@@ -132,7 +132,7 @@ def test_one_users_answers_sent_to_both_replicas_at_once_are_all_kept(
     """Webhook delivery may hand two updates of one user to two replicas at the same moment:
     the turn lock in the store runs them one after the other, so no drafting answer is lost
     and the session's navigation matches the draft."""
-    from agent.store_postgres import PostgresStore
+    from agent.store.postgres import PostgresStore
     from tests.agent.test_store_turns import SETUP, USER, answer_text, check_answers_kept
 
     a, b, url = replicas

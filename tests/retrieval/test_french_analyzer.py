@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from care_common.french_text import fold
 from retrieval import analyze_text
-from retrieval.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text, fold
+from retrieval.lexical.french_analyzer import MAX_QUERY_CHARS, FrenchAnalyzer, clean_text
 from retrieval.models import GlossaryEntry
 
 GLOSSARY = (

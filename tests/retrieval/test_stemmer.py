@@ -11,7 +11,7 @@ import pytest
 import snowballstemmer
 from snowballstemmer.french_stemmer import FrenchStemmer
 
-from retrieval.french_analyzer import fold
+from care_common.french_text import fold
 from tests.conftest import KNOWLEDGE_DIR, PROJECT_ROOT
 
 _WORD = re.compile(r"[^\W\d_]{4,}")

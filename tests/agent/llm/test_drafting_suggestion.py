@@ -13,10 +13,7 @@ from langchain_core.messages import BaseMessage
 
 from agent.answering import ExtractiveComposer
 from agent.assistant import Assistant
-from agent.flows import drafting_texts as texts
-from agent.flows.drafting_flow import FicheProjetFlow
-from agent.flows.drafting_suggest import DraftingHelp
-from agent.flows.drafts_menu import build_drafting_flows
+from agent.flows.drafting import DraftingHelp, FicheProjetFlow, build_drafting_flows, texts
 from agent.llm import LLMConfig, open_llm
 from agent.store import SqliteStore
 from agent.turns import ChoiceReply, Reply, TextReply, Turn
